@@ -1,0 +1,57 @@
+"""Dialogue Forum: facilitated dialogue on gender-sensitive peacebuilding."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from forum import config as settings
+from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(
+        __name__,
+        instance_path=settings.instance_path() or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.load_secret_key(app.instance_path)
+    if app.config["PROXIES"]:
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
+    from forum import database, errors, i18n, security, templating
+
+    security.init_app(app)
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from forum.accounts import bp as accounts_bp
+    from forum.accounts.cli import user_cli
+    from forum.demo import demo_command
+    from forum.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(i18n.bp)
+    errors.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(i18n.i18n_cli)
+    return app

@@ -1,0 +1,139 @@
+"""Forms for registering, logging in, and editing a profile or password."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+
+from forum.accounts import services
+from forum.config import LANGUAGES
+
+# Codes CLDR lists as territories that are not countries a person would say they live in.
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def country_choices() -> list[SelectChoice]:
+    """Countries by ISO code, named and sorted in the reader's language."""
+    names = get_locale().territories
+    countries = [
+        SelectChoice(code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
+    countries.sort(key=lambda choice: choice.label.casefold())
+    return [SelectChoice("", _l("Not given")), *countries]
+
+
+def _service_check(check):
+    """Turn a service check that raises AccountError into a WTForms validator."""
+
+    def validator(form, field):
+        try:
+            check(field.data)
+        except services.AccountError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return validator
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), _service_check(services.check_username)],
+        description=_l("3 to 30 letters, digits, '_', '-' or '.'. Others see it on your posts."),
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), _service_check(services.check_email)],
+        description=_l("Never shown to others."),
+        render_kw={"autocomplete": "email"},
+    )
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("Your name as others see it, for example 'Amina Diallo'."),
+        render_kw={"autocomplete": "name"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), _service_check(services.check_password)],
+        description=_l("At least %(n)d characters.", n=services.PASSWORD_MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("Password again"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    accept_code = BooleanField(
+        _l("I have read the code of conduct and will follow it."),
+        validators=[DataRequired(_l("Please accept the code of conduct to take part."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    login = StringField(
+        _l("Username or email"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    organisation = StringField(_l("Organisation"), validators=[Length(max=120)])
+    country = SelectField(_l("Country"), choices=[], validate_choice=True)
+    bio = TextAreaField(
+        _l("About you"),
+        validators=[Length(max=500)],
+        description=_l("A few words for other participants, up to 500 characters."),
+    )
+    locale = SelectField(
+        _l("Language of the interface"),
+        choices=[
+            SelectChoice("", _l("As my browser asks")),
+            *(
+                SelectChoice(code, name, render_kw={"lang": code})
+                for code, name in LANGUAGES.items()
+            ),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(), _service_check(services.check_password)],
+        description=_l("At least %(n)d characters.", n=services.PASSWORD_MIN_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("New password again"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

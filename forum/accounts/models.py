@@ -1,0 +1,67 @@
+"""Users and their site roles."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+
+class Role(enum.StrEnum):
+    participant = "participant"
+    moderator = "moderator"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    # Usernames are unique whatever their case: the key is the casefolded name.
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(80))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    bio: Mapped[str] = mapped_column(String(500), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, validate_strings=True),
+        default=Role.participant,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the login id: bumping it ends every session and remember-me cookie.
+    session_version: Mapped[int] = mapped_column(default=1)
+    suspended_at: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_suspended(self) -> bool:
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_suspended
+
+    def has_role(self, role: Role) -> bool:
+        """Say whether the user's site role is at least role."""
+        return self.role.rank >= role.rank

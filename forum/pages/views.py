@@ -1,0 +1,30 @@
+"""The front page, the code of conduct and a health check."""
+
+from flask import render_template
+from flask_babel import get_locale
+from sqlalchemy import text as sql
+
+from forum.extensions import db
+from forum.pages import bp
+from forum.pages.code_of_conduct import code_of_conduct_html
+
+
+@bp.get("/")
+def index():
+    """The front page."""
+    return render_template("pages/index.html")
+
+
+@bp.get("/code-of-conduct")
+def code_of_conduct():
+    """The code of conduct every participant accepts."""
+    return render_template(
+        "pages/code_of_conduct.html", html=code_of_conduct_html(str(get_locale()))
+    )
+
+
+@bp.get("/healthz")
+def health():
+    """Answer a load balancer: the app runs and reaches its database."""
+    db.session.execute(sql("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,35 @@
+"""What every template can use: the current address, display names for codes, cleaned HTML."""
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from forum import text
+from forum.accounts.models import Role
+
+ROLE_NAMES = {
+    Role.participant: _l("Participant"),
+    Role.moderator: _l("Moderator"),
+    Role.admin: _l("Administrator"),
+}
+
+
+def here() -> str:
+    """The current path and query string, to come back to after logging in."""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + ("?" + query if query else "")
+
+
+def country_name(code: str) -> str:
+    """The country's name in the reader's language."""
+    return get_locale().territories.get(code, code)
+
+
+def init_app(app: Flask) -> None:
+    """Register the template globals and filters."""
+    app.jinja_env.filters["cleaned"] = text.cleaned
+    app.jinja_env.globals.update(country_name=country_name, role_name=ROLE_NAMES.get)
+
+    @app.context_processor
+    def current_address():
+        return {"here": here()}
