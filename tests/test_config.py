@@ -91,6 +91,8 @@ def test_cookies_are_secure_behind_an_https_proxy(app, user):
         assert "; Secure" in cookie
         assert "; HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
+    with proxied.app_context():
+        db.engine.dispose()
 
 
 def test_cookies_are_not_secure_over_plain_http(client, user):

@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import Role, User
@@ -96,8 +97,12 @@ def create_user(
         display_name=display_name.strip() or username,
         role=role,
     )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # A savepoint: losing a race for the name undoes only this insert.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as exc:
+        raise AccountError(_l("This username or email address is taken.")) from exc
     return user
 
 

@@ -1,7 +1,7 @@
 """Pages for registering, logging in and out, and profiles."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -114,6 +114,7 @@ def edit_profile():
             locale=form.locale.data,
         )
         db.session.commit()
+        refresh()  # the confirmation speaks the language just chosen
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".profile", username=current_user.username))
     return render_template("accounts/edit_profile.html", form=form)
