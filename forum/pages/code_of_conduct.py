@@ -7,7 +7,7 @@ from flask import current_app
 from forum import text
 
 SHIPPED = Path(__file__).resolve().parent.parent / "content"
-_cache: dict[Path, tuple[float, str]] = {}
+_cache: dict[Path, tuple[float, str, str]] = {}
 
 
 def source_path(language: str) -> Path:
@@ -23,11 +23,19 @@ def source_path(language: str) -> Path:
     return SHIPPED / "code_of_conduct.en.md"
 
 
-def code_of_conduct_html(language: str) -> str:
-    """The code of conduct as cleaned HTML, rendered again only when its file changes."""
+def code_of_conduct(language: str) -> tuple[str, str]:
+    """The code of conduct's title (its leading '# ' line, if any) and body as cleaned HTML.
+
+    Rendered again only when its file changes.
+    """
     path = source_path(language)
     mtime = path.stat().st_mtime
     cached = _cache.get(path)
     if cached is None or cached[0] != mtime:
-        cached = _cache[path] = (mtime, text.render(path.read_text(encoding="utf-8")))
-    return cached[1]
+        source = path.read_text(encoding="utf-8").lstrip()
+        title = ""
+        if source.startswith("# "):
+            first, _, source = source.partition("\n")
+            title = first[2:].strip()
+        cached = _cache[path] = (mtime, title, text.render(source))
+    return cached[1], cached[2]

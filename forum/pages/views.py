@@ -6,7 +6,7 @@ from sqlalchemy import text as sql
 
 from forum.extensions import db
 from forum.pages import bp
-from forum.pages.code_of_conduct import code_of_conduct_html
+from forum.pages.code_of_conduct import code_of_conduct as load_code
 
 
 @bp.get("/")
@@ -18,9 +18,8 @@ def index():
 @bp.get("/code-of-conduct")
 def code_of_conduct():
     """The code of conduct every participant accepts."""
-    return render_template(
-        "pages/code_of_conduct.html", html=code_of_conduct_html(str(get_locale()))
-    )
+    title, html = load_code(str(get_locale()))
+    return render_template("pages/code_of_conduct.html", title=title, html=html)
 
 
 @bp.get("/healthz")

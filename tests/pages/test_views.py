@@ -1,0 +1,32 @@
+"""The front page, the code of conduct and the health check."""
+
+
+def test_code_of_conduct_in_the_readers_language(client):
+    english = client.get("/code-of-conduct")
+    assert english.status_code == 200
+    assert "<h1>Code of conduct</h1>" in english.text
+    assert "harassment" in english.text.lower()
+    french = client.get("/code-of-conduct", headers={"Accept-Language": "fr"})
+    assert "<h1>Code de conduite</h1>" in french.text
+    spanish = client.get("/code-of-conduct", headers={"Accept-Language": "es"})
+    assert "<h1>Código de conducta</h1>" in spanish.text
+
+
+def test_admins_replace_the_code_of_conduct_from_the_instance_folder(app, client):
+    replacement = app.instance_path + "/code_of_conduct.md"
+    with open(replacement, "w", encoding="utf-8") as handle:
+        handle.write("# Our network's rules\n\nBe kind. <script>alert(1)</script>\n")
+    page = client.get("/code-of-conduct").text
+    assert "<h1>Our network&#39;s rules</h1>" in page
+    assert "Be kind. &lt;script&gt;" in page
+
+
+def test_every_page_links_the_code_of_conduct(client):
+    for url in ("/", "/login", "/register", "/nowhere"):
+        assert 'href="/code-of-conduct"' in client.get(url).text
+
+
+def test_health_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
