@@ -43,15 +43,25 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.accounts import bp as accounts_bp
     from forum.accounts.cli import user_cli
     from forum.demo import demo_command
+    from forum.dialogues import bp as dialogues_bp
+    from forum.dialogues.cli import dialogue_cli
     from forum.pages import bp as pages_bp
+    from forum.posts import bp as posts_bp
+    from forum.posts.cli import posts_cli
+    from forum.topics import bp as topics_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(dialogues_bp)
+    app.register_blueprint(topics_bp)
+    app.register_blueprint(posts_bp)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     app.cli.add_command(user_cli)
+    app.cli.add_command(dialogue_cli)
+    app.cli.add_command(posts_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(i18n.i18n_cli)
     return app

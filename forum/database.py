@@ -3,7 +3,7 @@
 import sqlite3
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 
 
@@ -24,3 +24,11 @@ def init_app(app: Flask) -> None:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len(prefix) :]
+
+
+def plain_update(model):
+    """An UPDATE that runs as plain SQL, without scanning the session for objects to sync.
+
+    Services use it for counters and re-renders; they refresh what they read afterwards.
+    """
+    return update(model).execution_options(synchronize_session=False)

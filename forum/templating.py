@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from forum import text
 from forum.accounts.models import Role
+from forum.permissions import can
+from forum.topics.links import topic_url
 
 ROLE_NAMES = {
     Role.participant: _l("Participant"),
@@ -28,7 +30,9 @@ def country_name(code: str) -> str:
 def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.filters["cleaned"] = text.cleaned
-    app.jinja_env.globals.update(country_name=country_name, role_name=ROLE_NAMES.get)
+    app.jinja_env.globals.update(
+        can=can, topic_url=topic_url, country_name=country_name, role_name=ROLE_NAMES.get
+    )
 
     @app.context_processor
     def current_address():

@@ -6,12 +6,17 @@ from types import SimpleNamespace
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from forum import create_app
 from forum.accounts import services
 from forum.accounts.models import Role
+from forum.dialogues import services as dialogue_services
+from forum.dialogues.models import Dialogue
 from forum.extensions import db
+from forum.posts import services as post_services
+from forum.topics import services as topic_services
+from forum.topics.models import Topic
 from tests.databases import fresh_database
 
 PASSWORD = "correct horse battery"
@@ -69,16 +74,23 @@ def app(database_url, tmp_path, monkeypatch):
     app.test_client_class = Client
     yield app
     with app.app_context():
-        db.session.rollback()
-        tables = [table.name for table in db.metadata.sorted_tables]
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{name}"' for name in tables)
-            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for name in reversed(tables):
-                db.session.execute(text(f'DELETE FROM "{name}"'))
-        db.session.commit()
+        empty_database()
         db.engine.dispose()
+
+
+def empty_database() -> None:
+    """Delete every row of every table (in an app context)."""
+    db.session.rollback()
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        db.session.execute(text("UPDATE dialogue SET last_post_id = NULL"))
+        db.session.execute(text("UPDATE topic SET last_post_id = NULL"))
+        for name in reversed(tables):
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
 
 
 @pytest.fixture
@@ -112,3 +124,112 @@ def create_user(app):
 @pytest.fixture
 def user(create_user):
     return create_user("amina", display_name="Amina Diallo")
+
+
+@pytest.fixture
+def create_dialogue(app):
+    """Build a dialogue, with facilitators given by username; returns its plain facts."""
+
+    def create(slug: str = "men-as-allies", *, facilitators=(), **fields):
+        with app.app_context():
+            dialogue = dialogue_services.create_dialogue(
+                slug=slug,
+                title=fields.pop("title", "Men as allies"),
+                description=fields.pop("description", "A dialogue about **support**."),
+                by=None,
+                **fields,
+            )
+            for username in facilitators:
+                person = services.find_by_username(username)
+                dialogue_services.assign_facilitator(dialogue, person, by=None)
+            db.session.commit()
+            return SimpleNamespace(id=dialogue.id, slug=dialogue.slug)
+
+    return create
+
+
+@pytest.fixture
+def create_topic(app):
+    """Build a topic in a dialogue, opened by a username; returns its plain facts."""
+
+    def create(dialogue, *, by: str = "lucia", title: str = "What support do you need?", **kw):
+        with app.app_context():
+            topic = topic_services.open_topic(
+                db.session.get(Dialogue, dialogue.id),
+                title=title,
+                framing=kw.pop("framing", "Tell us about *your* experience."),
+                questions=kw.pop("questions", ["What helps?", "What does not?", "Who decides?"]),
+                by=services.find_by_username(by),
+            )
+            db.session.commit()
+            return SimpleNamespace(
+                id=topic.id,
+                slug=topic.slug,
+                url=f"/t/{topic.id}/{topic.slug}",
+                question_ids=[q.id for q in topic.questions],
+            )
+
+    return create
+
+
+@pytest.fixture
+def create_post(app):
+    """Add a reply to a topic through the posts service; returns its plain facts."""
+
+    def create(topic, *, by: str = "amina", body: str = "I agree.", **kw):
+        with app.app_context():
+            post = post_services.reply(
+                db.session.get(Topic, topic.id),
+                by=services.find_by_username(by),
+                body=body,
+                **kw,
+            )
+            db.session.commit()
+            return SimpleNamespace(id=post.id, number=post.number, path=post.path)
+
+    return create
+
+
+@pytest.fixture
+def dialogue_setup(create_user, create_dialogue, create_topic):
+    """An admin, a facilitator (lucia), two participants, a dialogue and one topic."""
+    people = SimpleNamespace(
+        admin=create_user("nadia", role=Role.admin, display_name="Nadia Haddad"),
+        lucia=create_user("lucia", display_name="Lucía Pérez"),
+        amina=create_user("amina", display_name="Amina Diallo"),
+        babar=create_user("babar", display_name="Babar Khan"),
+    )
+    dialogue = create_dialogue(facilitators=["lucia"])
+    topic = create_topic(dialogue)
+    return SimpleNamespace(people=people, dialogue=dialogue, topic=topic)
+
+
+class QueryLog:
+    """The SQL statements an app ran while the log was listening."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def writes(self) -> list[str]:
+        verbs = ("INSERT", "UPDATE", "DELETE")
+        return [s for s in self.statements if s.lstrip().upper().startswith(verbs)]
+
+
+@pytest.fixture
+def queries(app):
+    """Count the SQL statements of the requests made inside `with queries() as log:`."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryLog(engine)

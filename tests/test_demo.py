@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import Role, User
 from forum.extensions import db
+from tests.conftest import empty_database
 
 
 def test_demo_loads_users_of_every_role_once_with_generated_passwords(app, client):
@@ -32,8 +33,23 @@ def test_demo_loads_users_of_every_role_once_with_generated_passwords(app, clien
 def test_demo_passwords_differ_between_forums(app):
     first = app.test_cli_runner().invoke(args=["demo"]).output
     with app.app_context():
-        db.session.execute(User.__table__.delete())
-        db.session.commit()
+        empty_database()
     second = app.test_cli_runner().invoke(args=["demo"]).output
     pattern = re.compile(r"^\s+admin\s+(\S+)", re.M)
     assert pattern.search(first).group(1) != pattern.search(second).group(1)
+
+
+def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    front = client.get("/").text
+    assert "Men as allies in women-led peacebuilding" in front
+    dialogue = client.get("/d/men-as-allies").text
+    assert "Lucía Pérez" in dialogue
+    assert "3 prompt questions" in dialogue
+    topic = client.get("/t/1", follow_redirects=True).text
+    assert topic.count("<li>") >= 3
+    assert "wrote:</strong>" in topic  # quotes
+    assert 'class="post d3' in topic  # threads three replies deep
+    assert "answers Q2" in topic
+    for language_word in ("médiation", "comunidades", "experience"):
+        assert language_word in topic

@@ -1,6 +1,8 @@
 """`forum demo`: load demonstration content into an empty forum."""
 
+import re
 import secrets
+from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -8,7 +10,12 @@ from sqlalchemy import inspect, select
 
 from forum.accounts import services
 from forum.accounts.models import Role, User
+from forum.clock import utcnow
+from forum.demo import content
+from forum.dialogues import services as dialogues
 from forum.extensions import db
+from forum.posts import services as posts
+from forum.topics import services as topics
 
 PEOPLE = [
     # username, display name, organisation, country, role
@@ -18,32 +25,95 @@ PEOPLE = [
     ("amina", "Amina Diallo", "Femmes pour la Paix", "ML", Role.participant),
     ("babar", "Babar Khan", "Men for Gender Justice", "PK", Role.participant),
     ("jean", "Jean-Baptiste Nkurunziza", "", "BI", Role.participant),
+    ("sofia", "Sofía Morales", "Colectiva Mujeres y Paz", "GT", Role.participant),
+    ("david", "David Okello", "Uganda Men's Network", "UG", Role.participant),
 ]
+
+
+MARKDOWN_BLOCK = re.compile(r"^\s*([-*>#|]|\d+\.|```)")
+
+
+def unwrap(source: str) -> str:
+    """Join hard-wrapped lines into one line per paragraph or list item, as a person types."""
+    blocks = []
+    for block in source.strip().split("\n\n"):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not MARKDOWN_BLOCK.match(line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def load_dialogue(people: dict[str, User]) -> None:
+    """Load the demonstration dialogue: its topics, prompt questions and threaded replies."""
+    dialogue = dialogues.create_dialogue(
+        slug=content.DIALOGUE["slug"],
+        title=content.DIALOGUE["title"],
+        description=unwrap(content.DIALOGUE["description"]),
+        by=people["admin"],
+    )
+    dialogues.assign_facilitator(dialogue, people["facilitator"], by=people["admin"])
+    start = utcnow() - timedelta(days=6)
+    for index, spec in enumerate(content.TOPICS):
+        opened = start + timedelta(days=2 * index)
+        topic = topics.open_topic(
+            dialogue,
+            title=spec["title"],
+            framing=unwrap(spec["framing"]),
+            questions=spec["questions"],
+            by=people[spec["author"]],
+        )
+        topic.created_at = topic.last_activity_at = opened
+        written = {}
+        for item in spec["posts"]:
+            body = unwrap(item["body"])
+            if item.get("quote"):
+                quoted = written[item["quote"]]
+                name = quoted.author.display_name
+                body = f"> **{name} wrote:**\n>\n> {item['quote_text']}\n\n{body}"
+            question = item.get("prompt")
+            post = posts.reply(
+                topic,
+                by=people[item["author"]],
+                subject=item.get("subject", ""),
+                body=body,
+                prompt_id=topic.questions[question - 1].id if question else None,
+                parent_id=written[item["parent"]].id if item.get("parent") else None,
+            )
+            post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
+            written[item["key"]] = post
+        dialogue.last_activity_at = topic.last_activity_at
+    db.session.flush()
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load demo users (one of every role) into an empty forum, and print their passwords."""
+    """Load demo users (one of every role) and a facilitated dialogue into an empty forum."""
     if not inspect(db.engine).has_table(User.__tablename__):
         raise click.ClickException("The database has no tables yet: run `forum db upgrade` first.")
     if db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The forum already has content: the demo was not loaded.")
         click.echo("Reset a password with `forum user password USERNAME`.")
         return
-    passwords = {}
+    passwords, people = {}, {}
     for username, name, organisation, country, role in PEOPLE:
         passwords[username] = secrets.token_urlsafe(12)
-        user = services.create_user(
+        people[username] = services.create_user(
             username=username,
             email=f"{username}@example.org",
             password=passwords[username],
             display_name=name,
             role=role,
         )
-        services.update_profile(user, organisation=organisation, country=country)
+        services.update_profile(people[username], organisation=organisation, country=country)
+    load_dialogue(people)
     db.session.commit()
     click.echo("Demo content loaded. Log in at /login with:")
     for username, *_, role in PEOPLE:
-        click.echo(f"  {username:<12} {passwords[username]:<20} ({role.value})")
+        note = " (facilitates the demo dialogue)" if username == "facilitator" else ""
+        click.echo(f"  {username:<12} {passwords[username]:<20} ({role.value}){note}")
     click.echo("These passwords are shown once; `forum user password USERNAME` sets a new one.")

@@ -4,6 +4,7 @@ from flask import render_template
 from flask_babel import get_locale
 from sqlalchemy import text as sql
 
+from forum.dialogues.services import list_dialogues
 from forum.extensions import db
 from forum.pages import bp
 from forum.pages.code_of_conduct import code_of_conduct as load_code
@@ -12,7 +13,7 @@ from forum.pages.code_of_conduct import code_of_conduct as load_code
 @bp.get("/")
 def index():
     """The front page."""
-    return render_template("pages/index.html")
+    return render_template("pages/index.html", dialogues=list_dialogues())
 
 
 @bp.get("/code-of-conduct")

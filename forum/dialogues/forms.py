@@ -1,0 +1,50 @@
+"""Forms for creating and editing dialogues and assigning facilitators."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.dialogues.models import DialogueState
+from forum.dialogues.services import DESCRIPTION_MAX, TITLE_MAX
+
+STATE_NAMES = {
+    DialogueState.open: _l("Open"),
+    DialogueState.closed: _l("Closed"),
+    DialogueState.archived: _l("Archived"),
+}
+
+
+class DialogueForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    slug = StringField(
+        _l("Address"),
+        validators=[DataRequired(), Length(min=3, max=80)],
+        description=_l("Lowercase letters, digits and hyphens; it cannot change later."),
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=DESCRIPTION_MAX)],
+        description=_l("Markdown. Say what the dialogue is for, when it runs, how to take part."),
+        render_kw={"rows": 8},
+    )
+    state = SelectField(
+        _l("State"),
+        choices=[SelectChoice(state.value, name) for state, name in STATE_NAMES.items()],
+        default=DialogueState.open.value,
+        description=_l("Closed: nobody can post. Archived: read-only, listed apart."),
+    )
+    allow_participant_topics = BooleanField(_l("Participants may open topics too"))
+
+
+class EditDialogueForm(DialogueForm):
+    slug = None
+
+
+class FacilitatorForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=30)],
+        render_kw={"autocapitalize": "none"},
+    )

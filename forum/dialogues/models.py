@@ -1,0 +1,68 @@
+"""Dialogues and the people who facilitate them."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.extensions import db
+
+
+class DialogueState(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+    archived = "archived"
+
+
+class Dialogue(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description_source: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    render_version: Mapped[int] = mapped_column(default=0)
+    state: Mapped[DialogueState] = mapped_column(
+        Enum(DialogueState, native_enum=False, length=20, validate_strings=True),
+        default=DialogueState.open,
+    )
+    allow_participant_topics: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Denormalised for the front page; kept right in the transaction that adds a topic or post.
+    topic_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post.id", use_alter=True, ondelete="SET NULL")
+    )
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    facilitators: Mapped[list[User]] = relationship(
+        secondary="facilitator",
+        primaryjoin="Dialogue.id == Facilitator.dialogue_id",
+        secondaryjoin="Facilitator.user_id == User.id",
+        order_by="User.display_name",
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Dialogue {self.slug}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is DialogueState.open
+
+
+class Facilitator(db.Model):
+    """A person assigned to facilitate one dialogue."""
+
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

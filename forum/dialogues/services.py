@@ -1,0 +1,138 @@
+"""Dialogues: creating and editing them, assigning facilitators, listing them."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, delete, select
+from sqlalchemy.orm import aliased
+
+from forum import text
+from forum.accounts.models import User
+from forum.dialogues.models import Dialogue, DialogueState, Facilitator
+from forum.extensions import db
+from forum.slugs import SLUG_RE
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+
+
+class DialogueError(ValueError):
+    """A change to a dialogue that cannot be made, with a message for the person."""
+
+
+def find_dialogue(slug: str) -> Dialogue | None:
+    """Return the dialogue with this slug."""
+    return db.session.scalar(select(Dialogue).where(Dialogue.slug == slug))
+
+
+def check_slug(slug: str) -> str:
+    """Return the slug if it is well formed and free, else raise DialogueError."""
+    if not (3 <= len(slug) <= 80) or not SLUG_RE.match(slug):
+        raise DialogueError(
+            _l("Use 3 to 80 lowercase letters, digits and single hyphens, e.g. 'men-as-allies'.")
+        )
+    if find_dialogue(slug) is not None:
+        raise DialogueError(_l("Another dialogue already has this address."))
+    return slug
+
+
+def _check_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise DialogueError(_l("A dialogue needs a title."))
+    if len(title) > TITLE_MAX:
+        raise DialogueError(_l("Titles have at most %(n)d characters.", n=TITLE_MAX))
+    return title
+
+
+def create_dialogue(
+    *,
+    slug: str,
+    title: str,
+    description: str = "",
+    state: DialogueState = DialogueState.open,
+    allow_participant_topics: bool = False,
+    by: User | None,
+) -> Dialogue:
+    """Create a dialogue; its slug becomes its permanent address."""
+    dialogue = Dialogue(
+        slug=check_slug(slug),
+        title=_check_title(title),
+        state=DialogueState(state),
+        allow_participant_topics=allow_participant_topics,
+        created_by_id=by.id if by else None,
+    )
+    _set_description(dialogue, description)
+    db.session.add(dialogue)
+    db.session.flush()
+    return dialogue
+
+
+def update_dialogue(
+    dialogue: Dialogue,
+    *,
+    title: str,
+    description: str,
+    state: DialogueState,
+    allow_participant_topics: bool,
+    by: User,
+) -> Dialogue:
+    """Change a dialogue's title, description, state or topic policy (its slug stays)."""
+    dialogue.title = _check_title(title)
+    dialogue.state = DialogueState(state)
+    dialogue.allow_participant_topics = allow_participant_topics
+    _set_description(dialogue, description)
+    db.session.flush()
+    return dialogue
+
+
+def _set_description(dialogue: Dialogue, source: str) -> None:
+    if len(source) > DESCRIPTION_MAX:
+        raise DialogueError(_l("Descriptions have at most %(n)d characters.", n=DESCRIPTION_MAX))
+    dialogue.description_source = source
+    dialogue.description_html = text.render(source)
+    dialogue.render_version = text.RENDER_VERSION
+
+
+def is_facilitator(dialogue: Dialogue, user: User) -> bool:
+    """Say whether user is assigned to facilitate the dialogue."""
+    return db.session.get(Facilitator, (dialogue.id, user.id)) is not None
+
+
+def assign_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bool:
+    """Make user a facilitator of the dialogue; False if they were already."""
+    if is_facilitator(dialogue, user):
+        return False
+    db.session.add(
+        Facilitator(dialogue_id=dialogue.id, user_id=user.id, assigned_by_id=by.id if by else None)
+    )
+    db.session.flush()
+    db.session.expire(dialogue, ["facilitators"])
+    return True
+
+
+def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bool:
+    """End user's facilitation of the dialogue; False if they were not facilitating it."""
+    result = db.session.execute(
+        delete(Facilitator).where(
+            Facilitator.dialogue_id == dialogue.id, Facilitator.user_id == user.id
+        )
+    )
+    db.session.expire(dialogue, ["facilitators"])
+    return result.rowcount > 0
+
+
+def list_dialogues():
+    """Every dialogue with its last post's author, open ones first, then by last activity."""
+    from forum.posts.models import Post
+
+    author = aliased(User)
+    order = case(
+        (Dialogue.state == DialogueState.open, 0),
+        (Dialogue.state == DialogueState.closed, 1),
+        else_=2,
+    )
+    return db.session.execute(
+        select(Dialogue, Post.id.label("last_post_id"), author.display_name.label("last_author"))
+        .outerjoin(Post, Post.id == Dialogue.last_post_id)
+        .outerjoin(author, author.id == Post.author_id)
+        .order_by(order, Dialogue.last_activity_at.desc())
+    ).all()

@@ -1,0 +1,127 @@
+"""A dialogue's page of topics, and the admin pages that create and edit dialogues."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.accounts import services as accounts
+from forum.dialogues import bp, services
+from forum.dialogues.forms import STATE_NAMES, DialogueForm, EditDialogueForm, FacilitatorForm
+from forum.extensions import db
+from forum.permissions import require
+from forum.topics.services import list_topics
+
+TOPICS_PER_PAGE = 30
+
+
+def get_dialogue_or_404(slug: str):
+    dialogue = services.find_dialogue(slug)
+    if dialogue is None:
+        abort(404)
+    return dialogue
+
+
+@bp.app_context_processor
+def state_names():
+    return {"state_names": STATE_NAMES}
+
+
+@bp.get("/d/<slug>")
+def show(slug: str):
+    """A dialogue: its description and its topics, sticky first, then by last activity."""
+    dialogue = get_dialogue_or_404(slug)
+    page = request.args.get("page", 1, type=int)
+    pages = max((dialogue.topic_count + TOPICS_PER_PAGE - 1) // TOPICS_PER_PAGE, 1)
+    if not 1 <= page <= pages:
+        abort(404)
+    reader = current_user if current_user.is_authenticated else None
+    topics = list_topics(dialogue, user=reader, page=page, per_page=TOPICS_PER_PAGE)
+    return render_template(
+        "dialogues/show.html", dialogue=dialogue, topics=topics, page=page, pages=pages
+    )
+
+
+@bp.route("/dialogues/new", methods=["GET", "POST"])
+def create():
+    """Create a dialogue (admins)."""
+    require("administer")
+    form = DialogueForm()
+    if form.validate_on_submit():
+        try:
+            dialogue = services.create_dialogue(
+                slug=form.slug.data.strip(),
+                title=form.title.data,
+                description=form.description.data,
+                state=form.state.data,
+                allow_participant_topics=form.allow_participant_topics.data,
+                by=current_user,
+            )
+        except services.DialogueError as exc:
+            db.session.rollback()
+            form.slug.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The dialogue is created. Now assign its facilitators."), "success")
+            return redirect(url_for(".facilitators", slug=dialogue.slug))
+    return render_template("dialogues/form.html", form=form, dialogue=None)
+
+
+@bp.route("/d/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    """Edit a dialogue's title, description, state and topic policy (admins)."""
+    dialogue = get_dialogue_or_404(slug)
+    require("administer")
+    form = EditDialogueForm(
+        obj=dialogue, description=dialogue.description_source, state=dialogue.state.value
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_dialogue(
+                dialogue,
+                title=form.title.data,
+                description=form.description.data,
+                state=form.state.data,
+                allow_participant_topics=form.allow_participant_topics.data,
+                by=current_user,
+            )
+        except services.DialogueError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The dialogue is saved."), "success")
+            return redirect(url_for(".show", slug=dialogue.slug))
+    return render_template("dialogues/form.html", form=form, dialogue=dialogue)
+
+
+@bp.route("/d/<slug>/facilitators", methods=["GET", "POST"])
+def facilitators(slug: str):
+    """See, assign and remove a dialogue's facilitators (admins)."""
+    dialogue = get_dialogue_or_404(slug)
+    require("administer")
+    form = FacilitatorForm()
+    if form.validate_on_submit():
+        person = accounts.find_by_username(form.username.data.strip())
+        if person is None:
+            form.username.errors.append(_("Nobody has this username."))
+        else:
+            if services.assign_facilitator(dialogue, person, by=current_user):
+                flash(_("%(name)s now facilitates this dialogue.", name=person.display_name))
+            else:
+                flash(_("%(name)s already facilitates this dialogue.", name=person.display_name))
+            db.session.commit()
+            return redirect(url_for(".facilitators", slug=slug))
+    return render_template("dialogues/facilitators.html", dialogue=dialogue, form=form)
+
+
+@bp.post("/d/<slug>/facilitators/<username>/remove")
+def remove_facilitator(slug: str, username: str):
+    """Remove a facilitator from a dialogue (admins)."""
+    dialogue = get_dialogue_or_404(slug)
+    require("administer")
+    person = accounts.find_by_username(username)
+    if person is None or not services.remove_facilitator(dialogue, person, by=current_user):
+        abort(404)
+    db.session.commit()
+    flash(_("%(name)s no longer facilitates this dialogue.", name=person.display_name))
+    return redirect(url_for(".facilitators", slug=slug))

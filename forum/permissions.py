@@ -1,0 +1,93 @@
+"""Who may do what: the one permission map. Views call require(), templates call can()."""
+
+from collections.abc import Callable
+
+from flask import abort, g, has_request_context
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from forum.accounts.models import Role
+from forum.extensions import db, login_manager
+
+
+def facilitated_dialogue_ids(user) -> frozenset[int]:
+    """The ids of the dialogues this user facilitates, read once per request."""
+    from forum.dialogues.models import Facilitator
+
+    if not user.is_authenticated:
+        return frozenset()
+    cache = g.setdefault("_facilitated", {}) if has_request_context() else {}
+    if user.id not in cache:
+        rows = db.session.scalars(
+            select(Facilitator.dialogue_id).where(Facilitator.user_id == user.id)
+        )
+        cache[user.id] = frozenset(rows)
+    return cache[user.id]
+
+
+def _member(user) -> bool:
+    return user.is_authenticated and not user.is_suspended
+
+
+def _facilitates(user, dialogue_id: int) -> bool:
+    """A facilitator of this dialogue, or a moderator or admin (who may facilitate anywhere)."""
+    if not _member(user):
+        return False
+    return user.has_role(Role.moderator) or dialogue_id in facilitated_dialogue_ids(user)
+
+
+def reply_refusal(user, topic) -> str | None:
+    """Why this person may not reply in this topic now, or None if they may."""
+    if not user.is_authenticated:
+        return str(_l("Please log in to reply."))
+    if user.is_suspended:
+        return str(_l("Your account is suspended, so you cannot post."))
+    if not topic.dialogue.is_open:
+        return str(_l("This dialogue is closed: no new replies can be posted."))
+    return None
+
+
+def _reply(user, topic) -> bool:
+    return reply_refusal(user, topic) is None
+
+
+def _edit_post(user, post) -> bool:
+    return _member(user) and post.author_id == user.id
+
+
+def _open_topic(user, dialogue) -> bool:
+    if not _member(user) or not dialogue.is_open:
+        return False
+    return dialogue.allow_participant_topics or _facilitates(user, dialogue.id)
+
+
+def _edit_topic(user, topic) -> bool:
+    return _facilitates(user, topic.dialogue_id)
+
+
+def _administer(user, _obj=None) -> bool:
+    return _member(user) and user.has_role(Role.admin)
+
+
+RULES: dict[str, Callable[..., bool]] = {
+    "reply": _reply,
+    "edit_post": _edit_post,
+    "open_topic": _open_topic,
+    "edit_topic": _edit_topic,
+    "administer": _administer,
+}
+
+
+def can(action: str, obj=None, user=None) -> bool:
+    """Say whether the user (the current one by default) may do action on obj."""
+    return RULES[action](current_user if user is None else user, obj)
+
+
+def require(action: str, obj=None) -> None:
+    """Stop the request unless the current user may do action on obj (login first if anonymous)."""
+    if can(action, obj):
+        return
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(403)

@@ -1,0 +1,64 @@
+"""Posts and their revisions."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.topics.models import PromptQuestion, Topic
+
+
+class Post(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    # Its place in the topic, 1, 2, 3 ... in the order posts arrived.
+    number: Mapped[int]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    # The materialised path: the ids from the thread's first post down to this one, each
+    # zero-padded, so ordering by path gives the tree in reading order.
+    path: Mapped[str] = mapped_column(String(700))
+    depth: Mapped[int] = mapped_column(default=0)
+    # On a thread's first post: how many posts the thread holds, for paging by whole threads.
+    thread_size: Mapped[int] = mapped_column(default=1)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompt_question.id"))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    render_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    edit_count: Mapped[int] = mapped_column(default=0)
+
+    topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
+    author: Mapped[User] = relationship()
+    parent: Mapped["Post | None"] = relationship(remote_side=[id])
+    prompt: Mapped[PromptQuestion | None] = relationship()
+
+    __table_args__ = (
+        Index(None, "topic_id", "path", unique=True),
+        Index(None, "topic_id", "number", unique=True),
+        Index(None, "topic_id", "prompt_id", "number"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} in topic {self.topic_id}>"
+
+
+class PostRevision(db.Model):
+    """A post as it was before an edit, and who edited it when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    subject: Mapped[str] = mapped_column(String(200))
+    prompt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prompt_question.id", ondelete="SET NULL")
+    )
+    body_source: Mapped[str] = mapped_column(Text)
+
+    editor: Mapped[User] = relationship()

@@ -1,0 +1,75 @@
+"""The posts of one page of a topic, with their authors, in one query."""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
+
+from forum.accounts.models import User
+from forum.extensions import db
+from forum.posts import threads
+from forum.posts.models import Post
+from forum.topics.models import Topic
+
+PAGE_SIZE = threads.PAGE_SIZE
+
+
+def _rows() -> Select:
+    parent = aliased(Post)
+    parent_author = aliased(User)
+    return (
+        select(
+            Post.id,
+            Post.number,
+            Post.parent_id,
+            Post.depth,
+            Post.author_id,
+            Post.subject,
+            Post.prompt_id,
+            Post.body_html,
+            Post.created_at,
+            Post.edit_count,
+            User.username,
+            User.display_name,
+            User.organisation,
+            parent_author.display_name.label("parent_author"),
+        )
+        .join(User, User.id == Post.author_id)
+        .outerjoin(parent, parent.id == Post.parent_id)
+        .outerjoin(parent_author, parent_author.id == parent.author_id)
+    )
+
+
+def page_count(total: int) -> int:
+    """How many pages of PAGE_SIZE hold total posts (at least one)."""
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def threaded(topic: Topic, page: int) -> list:
+    """The posts of one page of the threaded view, in tree order."""
+    if not 1 <= page <= len(topic.page_starts):
+        return []
+    first, end = threads.page_range(topic.page_starts, page)
+    query = _rows().where(Post.topic_id == topic.id, Post.path >= first)
+    if end is not None:
+        query = query.where(Post.path < end)
+    return db.session.execute(query.order_by(Post.path)).all()
+
+
+def flat(topic: Topic, page: int) -> list:
+    """The posts of one page of the chronological view."""
+    first = (page - 1) * PAGE_SIZE + 1
+    query = _rows().where(
+        Post.topic_id == topic.id, Post.number >= first, Post.number < first + PAGE_SIZE
+    )
+    return db.session.execute(query.order_by(Post.number)).all()
+
+
+def answering(topic: Topic, prompt_id: int, page: int) -> list:
+    """One page of the posts that answer a prompt question, oldest first."""
+    query = (
+        _rows()
+        .where(Post.topic_id == topic.id, Post.prompt_id == prompt_id)
+        .order_by(Post.number)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return db.session.execute(query).all()

@@ -1,0 +1,238 @@
+"""Posts: replying, quoting, editing with revisions, finding a post's page, re-rendering."""
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from forum import text
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.database import plain_update
+from forum.dialogues.models import Dialogue
+from forum.extensions import db
+from forum.permissions import reply_refusal
+from forum.posts import threads
+from forum.posts.models import Post, PostRevision
+from forum.topics.models import PromptQuestion, Topic
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+
+
+class PostError(ValueError):
+    """A post that cannot be written as asked, with a message for its author."""
+
+
+def _check(subject: str, body: str) -> str:
+    subject = " ".join((subject or "").split())
+    if len(subject) > SUBJECT_MAX:
+        raise PostError(_l("Subject lines have at most %(n)d characters.", n=SUBJECT_MAX))
+    if not body.strip():
+        raise PostError(_l("Write something before posting."))
+    if len(body) > BODY_MAX:
+        raise PostError(
+            _l(
+                "A post has at most %(n)d characters; this one has %(length)d.",
+                n=BODY_MAX,
+                length=len(body),
+            )
+        )
+    return subject
+
+
+def _prompt_in(topic: Topic, prompt_id: int | None) -> PromptQuestion | None:
+    if prompt_id is None:
+        return None
+    prompt = db.session.get(PromptQuestion, prompt_id)
+    if prompt is None or prompt.topic_id != topic.id:
+        raise PostError(_l("This prompt question is not part of the topic."))
+    return prompt
+
+
+def find_post(post_id: int) -> Post | None:
+    """Return the post with this id."""
+    return db.session.get(Post, post_id)
+
+
+def reply(
+    topic: Topic,
+    *,
+    by: User,
+    body: str,
+    subject: str = "",
+    prompt_id: int | None = None,
+    parent_id: int | None = None,
+) -> Post:
+    """Add a reply to a topic, or under one of its posts, and update every count it changes.
+
+    The topic row is written first, so concurrent replies to one topic take turns; on
+    PostError the caller must roll back.
+    """
+    subject = _check(subject, body)
+    now = utcnow()
+    number = db.session.execute(
+        plain_update(Topic)
+        .where(Topic.id == topic.id)
+        .values(post_count=Topic.post_count + 1, last_activity_at=now)
+        .returning(Topic.post_count)
+    ).scalar_one()
+    db.session.refresh(topic)
+    db.session.refresh(topic.dialogue)
+    refusal = reply_refusal(by, topic)
+    if refusal:
+        raise PostError(refusal)
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Post, parent_id)
+        if parent is None or parent.topic_id != topic.id:
+            raise PostError(_l("The post you are replying to is not in this topic."))
+    prompt = _prompt_in(topic, prompt_id)
+    html = text.render(body)
+    post = Post(
+        topic_id=topic.id,
+        number=number,
+        parent_id=parent_id,
+        path="",
+        author_id=by.id,
+        subject=subject,
+        prompt_id=prompt.id if prompt else None,
+        body_source=body,
+        body_html=html,
+        render_version=text.RENDER_VERSION,
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    post.path, post.depth = threads.place(post.id, parent)
+    root_path = post.path[: threads.WIDTH]
+    if parent is not None:
+        db.session.execute(
+            plain_update(Post)
+            .where(Post.topic_id == topic.id, Post.path == root_path)
+            .values(thread_size=Post.thread_size + 1)
+        )
+    if prompt is not None:
+        db.session.execute(
+            plain_update(PromptQuestion)
+            .where(PromptQuestion.id == prompt.id)
+            .values(answer_count=PromptQuestion.answer_count + 1)
+        )
+    db.session.execute(
+        plain_update(Dialogue)
+        .where(Dialogue.id == topic.dialogue_id)
+        .values(post_count=Dialogue.post_count + 1, last_post_id=post.id, last_activity_at=now)
+    )
+    topic.last_post_id = post.id
+    db.session.flush()
+    topic.page_starts = threads.compute_page_starts(topic.id, topic.page_starts, root_path)
+    db.session.flush()
+    return post
+
+
+def quotation(post: Post) -> str:
+    """The Markdown that quotes a post, attributed to its author, ready to reply under."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_source.splitlines())
+    return f"> **{post.author.display_name} wrote:**\n>\n{quoted}\n\n"
+
+
+def edit_post(
+    post: Post, *, by: User, body: str, subject: str = "", prompt_id: int | None = None
+) -> Post:
+    """Change a post, keeping what it said before as a revision."""
+    subject = _check(subject, body)
+    prompt = _prompt_in(post.topic, prompt_id)
+    new_prompt_id = prompt.id if prompt else None
+    if (subject, body, new_prompt_id) == (post.subject, post.body_source, post.prompt_id):
+        return post
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor_id=by.id,
+            subject=post.subject,
+            prompt_id=post.prompt_id,
+            body_source=post.body_source,
+        )
+    )
+    if new_prompt_id != post.prompt_id:
+        for question_id, change in ((post.prompt_id, -1), (new_prompt_id, 1)):
+            if question_id is not None:
+                db.session.execute(
+                    plain_update(PromptQuestion)
+                    .where(PromptQuestion.id == question_id)
+                    .values(answer_count=PromptQuestion.answer_count + change)
+                )
+    post.subject = subject
+    post.body_source = body
+    post.body_html = text.render(body)
+    post.render_version = text.RENDER_VERSION
+    post.prompt_id = new_prompt_id
+    post.edited_at = utcnow()
+    post.edit_count += 1
+    db.session.flush()
+    return post
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    """The earlier versions of a post, newest first, with their editors."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.id.desc())
+        )
+    )
+
+
+def page_of_post(post: Post) -> int:
+    """The page of its topic's threaded view on which a post is shown."""
+    starts = db.session.scalar(select(Topic.page_starts).where(Topic.id == post.topic_id))
+    return threads.page_of(starts or [], post.path)
+
+
+def post_by_number(topic: Topic, number: int) -> Post | None:
+    """The topic's post with this number."""
+    return db.session.scalar(select(Post).where(Post.topic_id == topic.id, Post.number == number))
+
+
+def stale_counts() -> dict[str, int]:
+    """How many posts, topics and dialogues were rendered by an older pipeline."""
+    version = text.RENDER_VERSION
+    return {
+        name: db.session.scalar(
+            select(func.count()).select_from(model).where(model.render_version < version)
+        )
+        for name, model in (("post", Post), ("topic", Topic), ("dialogue", Dialogue))
+    }
+
+
+def rerender(*, batch: int = 500, progress: Callable[[int], None] = lambda n: None) -> int:
+    """Refresh the stored HTML of everything an older pipeline rendered; return how many."""
+    version = text.RENDER_VERSION
+    done = 0
+    for model, source, html in (
+        (Dialogue, Dialogue.description_source, Dialogue.description_html),
+        (Topic, Topic.framing_source, Topic.framing_html),
+        (Post, Post.body_source, Post.body_html),
+    ):
+        last_id = 0
+        while True:
+            rows = db.session.execute(
+                select(model.id, source)
+                .where(model.id > last_id, model.render_version < version)
+                .order_by(model.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                break
+            for row_id, row_source in rows:
+                db.session.execute(
+                    plain_update(model)
+                    .where(model.id == row_id)
+                    .values({html: text.render(row_source), model.render_version: version})
+                )
+            db.session.commit()
+            last_id = rows[-1][0]
+            done += len(rows)
+            progress(len(rows))
+    return done

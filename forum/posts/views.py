@@ -1,0 +1,109 @@
+"""Writing replies (with preview and quotes), editing posts, their history and permalinks."""
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum import text
+from forum.extensions import db
+from forum.permissions import reply_refusal, require
+from forum.posts import bp, services
+from forum.posts.forms import PostForm, ReplyForm
+from forum.topics.links import topic_url
+from forum.topics.services import find_topic
+
+
+def permalink(post) -> str:
+    """Where a post is shown: its topic's page and the post's anchor."""
+    return topic_url(post.topic, page=services.page_of_post(post), _anchor=f"p{post.id}")
+
+
+@bp.get("/p/<int:post_id>")
+def show(post_id: int):
+    """A post's permanent address: redirect to the page of its topic that shows it."""
+    return redirect(permalink(services.find_post(post_id) or abort(404)))
+
+
+@bp.route("/t/<int:topic_id>/reply", methods=["GET", "POST"])
+def reply(topic_id: int):
+    """Write a reply to the topic or to one of its posts, preview it, post it."""
+    topic = find_topic(topic_id) or abort(404)
+    if not current_user.is_authenticated:
+        require("reply", topic)
+    form = ReplyForm()
+    form.set_questions(topic.questions)
+    if request.method == "GET":
+        form.parent.data = request.args.get("to", type=int)
+    parent = None
+    if form.parent.data is not None:
+        parent = services.find_post(form.parent.data)
+        if parent is None or parent.topic_id != topic.id:
+            abort(404)
+        if request.method == "GET":
+            form.prompt.data = parent.prompt_id
+            if request.args.get("quote"):
+                form.body.data = services.quotation(parent)
+    refusal = reply_refusal(current_user, topic)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = text.render(form.body.data)
+        elif refusal is None:
+            try:
+                post = services.reply(
+                    topic,
+                    by=current_user,
+                    subject=form.subject.data,
+                    body=form.body.data,
+                    prompt_id=form.prompt.data,
+                    parent_id=form.parent.data,
+                )
+            except services.PostError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Your reply is posted."), "success")
+                return redirect(permalink(post))
+    status = 409 if refusal and request.method == "POST" else 200
+    page = render_template(
+        "posts/reply.html", topic=topic, parent=parent, form=form, preview=preview, refusal=refusal
+    )
+    return page, status
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int):
+    """Edit one's own post; what it said before is kept in its history."""
+    post = services.find_post(post_id) or abort(404)
+    require("edit_post", post)
+    form = PostForm(subject=post.subject, body=post.body_source, prompt=post.prompt_id)
+    form.set_questions(post.topic.questions)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = text.render(form.body.data)
+        else:
+            try:
+                services.edit_post(
+                    post,
+                    by=current_user,
+                    subject=form.subject.data,
+                    body=form.body.data,
+                    prompt_id=form.prompt.data,
+                )
+            except services.PostError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Your post is saved."), "success")
+                return redirect(permalink(post))
+    return render_template("posts/edit.html", post=post, form=form, preview=preview)
+
+
+@bp.get("/p/<int:post_id>/history")
+def history(post_id: int):
+    """A post's earlier versions: who changed it, when, and what it said."""
+    post = services.find_post(post_id) or abort(404)
+    return render_template("posts/history.html", post=post, revisions=services.revisions(post))

@@ -1,0 +1,23 @@
+"""The form for opening or editing a topic with its prompt questions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.topics.services import FRAMING_MAX, QUESTION_MAX, QUESTIONS_MAX, TITLE_MAX
+
+
+class TopicForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    framing = TextAreaField(
+        _l("Framing"),
+        validators=[DataRequired(), Length(max=FRAMING_MAX)],
+        description=_l("Markdown. Open the conversation: context, purpose, what you hope for."),
+        render_kw={"rows": 10},
+    )
+    questions = FieldList(
+        TextAreaField(validators=[Length(max=QUESTION_MAX)], render_kw={"rows": 2}),
+        min_entries=QUESTIONS_MAX,
+        max_entries=QUESTIONS_MAX,
+    )

@@ -1,0 +1,230 @@
+"""Topics: opening them with prompt questions, editing them, and read markers."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import undefer
+
+from forum import text
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.database import plain_update
+from forum.dialogues.models import Dialogue
+from forum.extensions import db
+from forum.slugs import slugify
+from forum.topics.models import PromptQuestion, ReadMarker, Topic, TopicRevision
+
+TITLE_MAX = 200
+FRAMING_MAX = 20_000
+QUESTION_MAX = 500
+QUESTIONS_MAX = 10
+
+
+# Words that follow /t/<id>/ for a topic's other pages, so never a topic's slug.
+RESERVED_SLUGS = frozenset({"edit", "history", "reply", "first-new"})
+
+
+class TopicError(ValueError):
+    """A topic that cannot be opened or changed as asked, with a message for the person."""
+
+
+def find_topic(topic_id: int, *, with_pages: bool = False) -> Topic | None:
+    """Return the topic (and its dialogue), with its page map if asked."""
+    query = select(Topic).where(Topic.id == topic_id)
+    if with_pages:
+        query = query.options(undefer(Topic.page_starts))
+    return db.session.scalar(query)
+
+
+def _slug(title: str) -> str:
+    slug = slugify(title) or "topic"
+    return slug + "-topic" if slug in RESERVED_SLUGS else slug
+
+
+def _check(title: str, framing: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise TopicError(_l("A topic needs a title."))
+    if len(title) > TITLE_MAX:
+        raise TopicError(_l("Titles have at most %(n)d characters.", n=TITLE_MAX))
+    if not framing.strip():
+        raise TopicError(_l("Write a framing text that opens the conversation."))
+    if len(framing) > FRAMING_MAX:
+        raise TopicError(_l("The framing has at most %(n)d characters.", n=FRAMING_MAX))
+    return title
+
+
+def _check_question(wording: str | None) -> str:
+    wording = " ".join((wording or "").split())
+    if len(wording) > QUESTION_MAX:
+        raise TopicError(_l("A question has at most %(n)d characters.", n=QUESTION_MAX))
+    return wording
+
+
+def open_topic(
+    dialogue: Dialogue, *, title: str, framing: str, questions: list[str], by: User
+) -> Topic:
+    """Open a topic in a dialogue with a framing text and 1 to 10 prompt questions."""
+    title = _check(title, framing)
+    wordings = [w for w in (_check_question(q) for q in questions) if w]
+    if not 1 <= len(wordings) <= QUESTIONS_MAX:
+        raise TopicError(_l("Ask between 1 and %(n)d prompt questions.", n=QUESTIONS_MAX))
+    now = utcnow()
+    topic = Topic(
+        dialogue=dialogue,
+        title=title,
+        slug=_slug(title),
+        author_id=by.id,
+        created_at=now,
+        last_activity_at=now,
+        framing_source=framing,
+        framing_html=text.render(framing),
+        render_version=text.RENDER_VERSION,
+        question_count=len(wordings),
+        page_starts=[],
+    )
+    topic.questions = [PromptQuestion(position=i, text=w) for i, w in enumerate(wordings)]
+    db.session.add(topic)
+    db.session.execute(
+        plain_update(Dialogue)
+        .where(Dialogue.id == dialogue.id)
+        .values(topic_count=Dialogue.topic_count + 1, last_activity_at=now)
+    )
+    db.session.flush()
+    return topic
+
+
+def edit_topic(topic: Topic, *, title: str, framing: str, questions: list[str], by: User) -> Topic:
+    """Change a topic's title, framing and questions, keeping the old version as a revision.
+
+    questions[i] is the new wording of question i (numbered from 0); extra entries add
+    questions; an empty entry removes a question, which only an unanswered question allows.
+    Answers keep pointing to their question whatever its new wording.
+    """
+    title = _check(title, framing)
+    wordings = [_check_question(q) for q in questions]
+    existing = list(topic.questions)
+    revision = TopicRevision(
+        topic_id=topic.id,
+        editor_id=by.id,
+        title=topic.title,
+        framing_source=topic.framing_source,
+        questions=[q.text for q in existing],
+    )
+    kept: list[PromptQuestion] = []
+    for i, wording in enumerate(wordings):
+        question = existing[i] if i < len(existing) else None
+        if question is None:
+            if wording:
+                kept.append(PromptQuestion(text=wording, position=0))
+        elif wording:
+            question.text = wording
+            kept.append(question)
+        elif question.answer_count:
+            raise TopicError(
+                _l(
+                    "Question %(n)d has answers, so it cannot be removed; change its wording.",
+                    n=question.number,
+                )
+            )
+    for question in existing[len(wordings) :]:
+        if question.answer_count:
+            raise TopicError(
+                _l(
+                    "Question %(n)d has answers, so it cannot be removed; change its wording.",
+                    n=question.number,
+                )
+            )
+    if not 1 <= len(kept) <= QUESTIONS_MAX:
+        raise TopicError(_l("Ask between 1 and %(n)d prompt questions.", n=QUESTIONS_MAX))
+    db.session.add(revision)
+    for position, question in enumerate(kept):
+        question.position = position
+    topic.questions = kept
+    topic.question_count = len(kept)
+    topic.title = title
+    topic.slug = _slug(title)
+    topic.framing_source = framing
+    topic.framing_html = text.render(framing)
+    topic.render_version = text.RENDER_VERSION
+    topic.edited_at = utcnow()
+    topic.edit_count += 1
+    db.session.flush()
+    return topic
+
+
+def topic_revisions(topic: Topic) -> list[tuple[TopicRevision, User]]:
+    """The earlier versions of a topic's framing, newest first, with their editors."""
+    return db.session.execute(
+        select(TopicRevision, User)
+        .join(User, User.id == TopicRevision.editor_id)
+        .where(TopicRevision.topic_id == topic.id)
+        .order_by(TopicRevision.id.desc())
+    ).all()
+
+
+def last_read_number(user: User, topic: Topic) -> int:
+    """How far the user has read the topic (0 if never opened)."""
+    marker = db.session.get(ReadMarker, (user.id, topic.id))
+    return marker.last_read_number if marker else 0
+
+
+def mark_read(user: User, topic: Topic, *, read_before: int, shown: set[int]) -> bool:
+    """Advance the read marker over the posts just shown, in one upsert; say if it moved.
+
+    The marker is a post number below which everything has been seen, so it only moves across
+    an unbroken run of shown posts: a new reply on another page stays new until it is shown.
+    """
+    number = read_before
+    while number + 1 in shown:
+        number += 1
+    if number <= read_before:
+        return False
+    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
+    statement = insert(ReadMarker).values(
+        user_id=user.id, topic_id=topic.id, last_read_number=number, read_at=utcnow()
+    )
+    higher = statement.excluded.last_read_number > ReadMarker.last_read_number
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ReadMarker.user_id, ReadMarker.topic_id],
+            set_={
+                "last_read_number": case(
+                    (higher, statement.excluded.last_read_number),
+                    else_=ReadMarker.last_read_number,
+                ),
+                "read_at": statement.excluded.read_at,
+            },
+        )
+    )
+    return True
+
+
+def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: int):
+    """A page of the dialogue's topics, sticky first then by last activity, with last posts.
+
+    Each row carries the topic, its last post's id, time and author, and (for a logged-in
+    reader) how far they have read it.
+    """
+    from forum.posts.models import Post
+
+    query = (
+        select(
+            Topic,
+            Post.id.label("last_post_id"),
+            Post.created_at.label("last_post_at"),
+            User.display_name.label("last_author"),
+            User.username.label("last_username"),
+        )
+        .outerjoin(Post, Post.id == Topic.last_post_id)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Topic.dialogue_id == dialogue.id)
+        .order_by(Topic.is_sticky.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    if user is not None:
+        query = query.add_columns(ReadMarker.last_read_number).outerjoin(
+            ReadMarker, (ReadMarker.topic_id == Topic.id) & (ReadMarker.user_id == user.id)
+        )
+    return db.session.execute(query).all()

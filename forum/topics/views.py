@@ -1,0 +1,144 @@
+"""Opening, reading and editing topics."""
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.dialogues.services import find_dialogue
+from forum.extensions import db
+from forum.permissions import reply_refusal, require
+from forum.posts import reading
+from forum.posts.forms import ReplyForm
+from forum.posts.services import page_of_post, post_by_number
+from forum.topics import bp, services
+from forum.topics.forms import TopicForm
+from forum.topics.links import topic_url
+
+
+@bp.route("/d/<slug>/new-topic", methods=["GET", "POST"])
+def create(slug: str):
+    """Open a topic with a framing text and prompt questions (facilitators)."""
+    dialogue = find_dialogue(slug) or abort(404)
+    require("open_topic", dialogue)
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = services.open_topic(
+                dialogue,
+                title=form.title.data,
+                framing=form.framing.data,
+                questions=form.questions.data,
+                by=current_user,
+            )
+        except services.TopicError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The topic is open."), "success")
+            return redirect(topic_url(topic))
+    return render_template("topics/form.html", form=form, dialogue=dialogue, topic=None)
+
+
+@bp.route("/t/<int:topic_id>/edit", methods=["GET", "POST"])
+def edit(topic_id: int):
+    """Edit a topic's title, framing and prompt questions (facilitators)."""
+    topic = services.find_topic(topic_id) or abort(404)
+    require("edit_topic", topic)
+    form = TopicForm(title=topic.title, framing=topic.framing_source)
+    if request.method == "GET":
+        for entry, question in zip(form.questions.entries, topic.questions, strict=False):
+            entry.data = question.text
+    if form.validate_on_submit():
+        try:
+            services.edit_topic(
+                topic,
+                title=form.title.data,
+                framing=form.framing.data,
+                questions=form.questions.data,
+                by=current_user,
+            )
+        except services.TopicError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The topic is saved."), "success")
+            return redirect(topic_url(topic))
+    return render_template("topics/form.html", form=form, dialogue=topic.dialogue, topic=topic)
+
+
+@bp.get("/t/<int:topic_id>/history")
+def history(topic_id: int):
+    """Earlier versions of a topic's title, framing and questions."""
+    topic = services.find_topic(topic_id) or abort(404)
+    return render_template(
+        "topics/history.html", topic=topic, revisions=services.topic_revisions(topic)
+    )
+
+
+@bp.get("/t/<int:topic_id>/first-new")
+@login_required
+def first_new(topic_id: int):
+    """Jump to the first post the reader has not seen."""
+    topic = services.find_topic(topic_id) or abort(404)
+    post = post_by_number(topic, services.last_read_number(current_user, topic) + 1)
+    if post is None:
+        return redirect(topic_url(topic, page=max(len(topic.page_starts), 1)))
+    return redirect(topic_url(topic, page=page_of_post(post), _anchor=f"p{post.id}"))
+
+
+@bp.get("/t/<int:topic_id>", defaults={"slug": None})
+@bp.get("/t/<int:topic_id>/<slug>")
+def show(topic_id: int, slug: str | None):
+    """A topic: its framing and prompt questions, then its replies, threaded or in order."""
+    topic = services.find_topic(topic_id, with_pages=True) or abort(404)
+    if slug != topic.slug:
+        return redirect(topic_url(topic, **request.args), 301)
+    page = request.args.get("page", 1, type=int)
+    view = "flat" if request.args.get("view") == "flat" else "threaded"
+    questions = topic.questions
+    prompt = None
+    if "prompt" in request.args:
+        prompt_id = request.args.get("prompt", type=int)
+        prompt = next((q for q in questions if q.id == prompt_id), None)
+        if prompt is None:
+            abort(404)
+        posts = reading.answering(topic, prompt.id, page)
+        pages = reading.page_count(prompt.answer_count)
+    elif view == "flat":
+        posts = reading.flat(topic, page)
+        pages = reading.page_count(topic.post_count)
+    else:
+        posts = reading.threaded(topic, page)
+        pages = max(len(topic.page_starts), 1)
+    if not 1 <= page <= pages:
+        abort(404)
+    read_before = None
+    if current_user.is_authenticated:
+        read_before = services.last_read_number(current_user, topic)
+    form = None
+    refusal = reply_refusal(current_user, topic)
+    if refusal is None:
+        form = ReplyForm(formdata=None)
+        form.set_questions(questions)
+    page_html = render_template(
+        "topics/show.html",
+        topic=topic,
+        dialogue=topic.dialogue,
+        questions=questions,
+        posts=posts,
+        page=page,
+        pages=pages,
+        view=view,
+        prompt=prompt,
+        read_before=read_before,
+        form=form,
+        reply_refusal=refusal,
+    )
+    if read_before is not None:
+        # After rendering, so that the commit does not expire what the template reads.
+        shown = {post.number for post in posts}
+        if services.mark_read(current_user, topic, read_before=read_before, shown=shown):
+            db.session.commit()
+    return page_html

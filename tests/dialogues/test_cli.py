@@ -1,0 +1,46 @@
+"""`forum dialogue ...` creates dialogues and assigns facilitators without the web UI."""
+
+from forum.dialogues.services import find_dialogue
+
+
+def test_dialogue_create_with_facilitators_from_the_command_line(app, create_user, tmp_path):
+    create_user("lucia")
+    description = tmp_path / "about.md"
+    description.write_text("Three weeks, *three questions*.", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "dialogue", "create", "--slug", "allies", "--title", "Allies",
+            "--description-file", str(description), "--facilitator", "lucia",
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Facilitators: lucia" in result.output
+    with app.app_context():
+        dialogue = find_dialogue("allies")
+        assert "<em>three questions</em>" in dialogue.description_html
+        assert [p.username for p in dialogue.facilitators] == ["lucia"]
+
+
+def test_dialogue_commands_refuse_unknown_people_and_bad_slugs(app, create_user):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["dialogue", "create", "--slug", "x y", "--title", "T", "--facilitator", "ghost"]
+    )
+    assert result.exit_code == 1
+    assert "No user is called 'ghost'" in result.output
+    result = runner.invoke(args=["dialogue", "create", "--slug", "Bad Slug", "--title", "T"])
+    assert result.exit_code == 1
+    assert "lowercase" in result.output
+
+
+def test_facilitate_assigns_and_removes(app, create_user, create_dialogue):
+    create_user("lucia")
+    create_dialogue("allies")
+    runner = app.test_cli_runner()
+    assert (
+        "facilitated by: lucia"
+        in runner.invoke(args=["dialogue", "facilitate", "allies", "lucia"]).output
+    )
+    result = runner.invoke(args=["dialogue", "facilitate", "allies", "lucia", "--remove"])
+    assert "facilitated by: nobody" in result.output
+    assert "allies" in runner.invoke(args=["dialogue", "list"]).output
