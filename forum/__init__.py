@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.demo import demo_command
     from forum.dialogues import bp as dialogues_bp
     from forum.dialogues.cli import dialogue_cli
+    from forum.moderation import bp as moderation_bp
     from forum.pages import bp as pages_bp
     from forum.posts import bp as posts_bp
     from forum.posts.cli import posts_cli
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dialogues_bp)
     app.register_blueprint(topics_bp)
     app.register_blueprint(posts_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import abort, g, has_request_context
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -45,7 +46,21 @@ def reply_refusal(user, topic) -> str | None:
         return str(_l("Your account is suspended, so you cannot post."))
     if not topic.dialogue.is_open:
         return str(_l("This dialogue is closed: no new replies can be posted."))
+    if topic.is_locked:
+        return lock_notice(topic)
     return None
+
+
+def lock_notice(topic) -> str:
+    """The banner of a locked topic: who locked it, when, and why."""
+    return str(
+        _l(
+            "Topic locked by %(name)s on %(date)s: %(reason)s",
+            name=topic.locked_by.display_name,
+            date=format_datetime(topic.locked_at, "medium"),
+            reason=topic.lock_reason,
+        )
+    )
 
 
 def _reply(user, topic) -> bool:
@@ -53,7 +68,15 @@ def _reply(user, topic) -> bool:
 
 
 def _edit_post(user, post) -> bool:
-    return _member(user) and post.author_id == user.id
+    return _member(user) and post.author_id == user.id and post.hidden_at is None
+
+
+def _moderate_topic(user, topic) -> bool:
+    return _facilitates(user, topic.dialogue_id)
+
+
+def _moderate(user, _obj=None) -> bool:
+    return _member(user) and user.has_role(Role.moderator)
 
 
 def _open_topic(user, dialogue) -> bool:
@@ -75,6 +98,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "edit_post": _edit_post,
     "open_topic": _open_topic,
     "edit_topic": _edit_topic,
+    "moderate_topic": _moderate_topic,
+    "moderate": _moderate,
     "administer": _administer,
 }
 

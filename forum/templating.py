@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import text
 from forum.accounts.models import Role
-from forum.permissions import can
+from forum.permissions import can, lock_notice
 from forum.topics.links import topic_url
 
 ROLE_NAMES = {
@@ -31,7 +31,11 @@ def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.filters["cleaned"] = text.cleaned
     app.jinja_env.globals.update(
-        can=can, topic_url=topic_url, country_name=country_name, role_name=ROLE_NAMES.get
+        can=can,
+        lock_notice=lock_notice,
+        topic_url=topic_url,
+        country_name=country_name,
+        role_name=ROLE_NAMES.get,
     )
 
     @app.context_processor

@@ -53,3 +53,5 @@ def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
     assert "answers Q2" in topic
     for language_word in ("médiation", "comunidades", "experience"):
         assert language_word in topic
+    assert "Topic locked by Grace Mutesi" in topic
+    assert "Topic locked" in client.get("/moderation/log").text

@@ -14,6 +14,7 @@ from forum.clock import utcnow
 from forum.demo import content
 from forum.dialogues import services as dialogues
 from forum.extensions import db
+from forum.moderation import services as moderation
 from forum.posts import services as posts
 from forum.topics import services as topics
 
@@ -86,6 +87,9 @@ def load_dialogue(people: dict[str, User]) -> None:
             post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
             written[item["key"]] = post
         dialogue.last_activity_at = topic.last_activity_at
+        if spec.get("lock_reason"):
+            entry = moderation.lock_topic(topic, by=people["moderator"], reason=spec["lock_reason"])
+            topic.locked_at = entry.created_at = topic.last_activity_at + timedelta(hours=20)
     db.session.flush()
 
 

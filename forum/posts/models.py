@@ -32,9 +32,12 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     edit_count: Mapped[int] = mapped_column(default=0)
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    hidden_reason: Mapped[str] = mapped_column(String(1000), default="")
 
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped["Post | None"] = relationship(remote_side=[id])
     prompt: Mapped[PromptQuestion | None] = relationship()
 

@@ -27,6 +27,8 @@ def _rows() -> Select:
             Post.body_html,
             Post.created_at,
             Post.edit_count,
+            Post.hidden_at,
+            Post.hidden_reason,
             User.username,
             User.display_name,
             User.organisation,

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from forum import text
 from forum.extensions import db
-from forum.permissions import reply_refusal, require
+from forum.permissions import can, reply_refusal, require
 from forum.posts import bp, services
 from forum.posts.forms import PostForm, ReplyForm
 from forum.topics.links import topic_url
@@ -38,6 +38,8 @@ def reply(topic_id: int):
     if form.parent.data is not None:
         parent = services.find_post(form.parent.data)
         if parent is None or parent.topic_id != topic.id:
+            abort(404)
+        if parent.hidden_at is not None and not can("moderate"):
             abort(404)
         if request.method == "GET":
             form.prompt.data = parent.prompt_id
@@ -106,4 +108,6 @@ def edit(post_id: int):
 def history(post_id: int):
     """A post's earlier versions: who changed it, when, and what it said."""
     post = services.find_post(post_id) or abort(404)
+    if post.hidden_at is not None and not can("moderate"):
+        abort(404)
     return render_template("posts/history.html", post=post, revisions=services.revisions(post))

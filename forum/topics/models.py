@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -23,6 +24,9 @@ class Topic(db.Model):
     edited_at: Mapped[datetime | None]
     edit_count: Mapped[int] = mapped_column(default=0)
     is_sticky: Mapped[bool] = mapped_column(default=False)
+    locked_at: Mapped[datetime | None]
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    lock_reason: Mapped[str] = mapped_column(String(1000), default="")
     question_count: Mapped[int] = mapped_column(default=0)
     # Denormalised for the lists; kept right in the transaction that adds a post.
     post_count: Mapped[int] = mapped_column(default=0)
@@ -35,11 +39,16 @@ class Topic(db.Model):
     page_starts: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
 
     dialogue: Mapped[Dialogue] = relationship(lazy="joined", innerjoin=True)
+    locked_by: Mapped["User | None"] = relationship(foreign_keys=[locked_by_id])
     questions: Mapped[list["PromptQuestion"]] = relationship(
         order_by="PromptQuestion.position", back_populates="topic", cascade="all, delete-orphan"
     )
 
     __table_args__ = (Index(None, "dialogue_id", "is_sticky", "last_activity_at"),)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     def __repr__(self) -> str:
         return f"<Topic {self.id} {self.title!r}>"

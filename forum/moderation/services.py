@@ -1,0 +1,141 @@
+"""Moderation: locking topics, hiding posts, and the public log every act is written to."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.dialogues.models import Dialogue
+from forum.extensions import db
+from forum.moderation.models import Action, LogEntry
+from forum.posts.models import Post
+from forum.topics.models import Topic
+
+REASON_MAX = 1000
+
+
+class ModerationError(ValueError):
+    """A moderation act that cannot be done as asked, with a message for the moderator."""
+
+
+class AlreadyDone(ModerationError):
+    """The thing is already in the state the act would put it in."""
+
+
+def check_reason(reason: str | None, *, required: bool = True) -> str:
+    """Return the reason, trimmed, if it is given (when required) and not too long."""
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ModerationError(_l("Give a reason: it is shown to everybody."))
+    if len(reason) > REASON_MAX:
+        raise ModerationError(_l("A reason has at most %(n)d characters.", n=REASON_MAX))
+    return reason
+
+
+def record(action: Action, *, by: User, reason: str = "", **targets) -> LogEntry:
+    """Write an entry in the public moderation log (in the caller's transaction)."""
+    entry = LogEntry(action=action, actor_id=by.id, reason=reason, **targets)
+    db.session.add(entry)
+    return entry
+
+
+def _lock_row(topic: Topic) -> None:
+    """Take the topic's row lock (PostgreSQL) and re-read it, so no reply slips past the lock."""
+    db.session.execute(select(Topic.id).where(Topic.id == topic.id).with_for_update()).scalar_one()
+    db.session.refresh(topic)
+
+
+def lock_topic(topic: Topic, *, by: User, reason: str) -> LogEntry:
+    """Lock a topic: no more replies. The reason is shown on the topic and in the log."""
+    reason = check_reason(reason)
+    _lock_row(topic)
+    if topic.locked_at is not None:
+        raise AlreadyDone(_l("This topic is already locked."))
+    topic.locked_at = utcnow()
+    topic.locked_by_id = by.id
+    topic.lock_reason = reason
+    return record(
+        Action.lock, by=by, reason=reason, dialogue_id=topic.dialogue_id, topic_id=topic.id
+    )
+
+
+def unlock_topic(topic: Topic, *, by: User, reason: str = "") -> LogEntry:
+    """Unlock a topic so replies may land again, with an optional note."""
+    reason = check_reason(reason, required=False)
+    _lock_row(topic)
+    if topic.locked_at is None:
+        raise AlreadyDone(_l("This topic is not locked."))
+    topic.locked_at = None
+    topic.locked_by_id = None
+    topic.lock_reason = ""
+    return record(
+        Action.unlock, by=by, reason=reason, dialogue_id=topic.dialogue_id, topic_id=topic.id
+    )
+
+
+def hide_post(post: Post, *, by: User, reason: str) -> LogEntry:
+    """Hide a post from readers (its replies stay) and record why."""
+    reason = check_reason(reason)
+    if post.hidden_at is not None:
+        raise AlreadyDone(_l("This post is already hidden."))
+    post.hidden_at = utcnow()
+    post.hidden_by_id = by.id
+    post.hidden_reason = reason
+    return record(
+        Action.hide,
+        by=by,
+        reason=reason,
+        dialogue_id=post.topic.dialogue_id,
+        topic_id=post.topic_id,
+        post_id=post.id,
+        target_user_id=post.author_id,
+    )
+
+
+def restore_post(post: Post, *, by: User, reason: str) -> LogEntry:
+    """Show a hidden post again, and record why."""
+    reason = check_reason(reason)
+    if post.hidden_at is None:
+        raise AlreadyDone(_l("This post is not hidden."))
+    post.hidden_at = None
+    post.hidden_by_id = None
+    post.hidden_reason = ""
+    return record(
+        Action.restore,
+        by=by,
+        reason=reason,
+        dialogue_id=post.topic.dialogue_id,
+        topic_id=post.topic_id,
+        post_id=post.id,
+        target_user_id=post.author_id,
+    )
+
+
+def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
+    """A page of the public log, newest first, with actor, target user, topic and dialogue."""
+    target = aliased(User)
+    query = (
+        select(
+            LogEntry,
+            User.display_name.label("actor_name"),
+            User.username.label("actor_username"),
+            target.display_name.label("target_name"),
+            target.username.label("target_username"),
+            Topic.title.label("topic_title"),
+            Topic.slug.label("topic_slug"),
+            Dialogue.title.label("dialogue_title"),
+            Dialogue.slug.label("dialogue_slug"),
+        )
+        .join(User, User.id == LogEntry.actor_id)
+        .outerjoin(target, target.id == LogEntry.target_user_id)
+        .outerjoin(Topic, Topic.id == LogEntry.topic_id)
+        .outerjoin(Dialogue, Dialogue.id == LogEntry.dialogue_id)
+        .order_by(LogEntry.id.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    )
+    if dialogue is not None:
+        query = query.where(LogEntry.dialogue_id == dialogue.id)
+    rows = db.session.execute(query).all()
+    return rows[:per_page], len(rows) > per_page

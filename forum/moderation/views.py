@@ -1,0 +1,112 @@
+"""Locking topics, hiding posts, and the public moderation log."""
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forum.dialogues.services import find_dialogue
+from forum.extensions import db
+from forum.moderation import bp, services
+from forum.moderation.forms import ReasonForm
+from forum.permissions import require
+from forum.posts.services import find_post
+from forum.posts.views import permalink
+from forum.topics.links import topic_url
+from forum.topics.services import find_topic
+
+LOG_PER_PAGE = 50
+
+ACTS = {
+    # name: (service, page title, confirmation)
+    "lock": (services.lock_topic, _l("Lock the topic"), _l("The topic is locked.")),
+    "unlock": (services.unlock_topic, _l("Unlock the topic"), _l("The topic is unlocked.")),
+    "hide": (services.hide_post, _l("Hide the post"), _l("The post is hidden.")),
+    "restore": (services.restore_post, _l("Restore the post"), _l("The post is shown again.")),
+}
+
+
+def _act(name: str, target, back: str, context: dict):
+    """Show the reason form for an act, or carry the act out, log it, and go back."""
+    service, title, done = ACTS[name]
+    form = ReasonForm()
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            service(target, by=current_user, reason=form.reason.data)
+        except services.AlreadyDone as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            status = 409
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(str(done), "success")
+            return redirect(back)
+    page = render_template(
+        "moderation/act.html", form=form, title=title, act=name, back=back, **context
+    )
+    return page, status
+
+
+@bp.route("/t/<int:topic_id>/lock", methods=["GET", "POST"])
+def lock(topic_id: int):
+    """Lock a topic, with a reason (facilitators of its dialogue, moderators)."""
+    topic = find_topic(topic_id) or abort(404)
+    require("moderate_topic", topic)
+    return _act("lock", topic, topic_url(topic), {"topic": topic})
+
+
+@bp.route("/t/<int:topic_id>/unlock", methods=["GET", "POST"])
+def unlock(topic_id: int):
+    """Unlock a topic, with an optional note (facilitators of its dialogue, moderators)."""
+    topic = find_topic(topic_id) or abort(404)
+    require("moderate_topic", topic)
+    return _act("unlock", topic, topic_url(topic), {"topic": topic})
+
+
+@bp.route("/p/<int:post_id>/hide", methods=["GET", "POST"])
+def hide(post_id: int):
+    """Hide a post from readers, with a reason (moderators)."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    return _act("hide", post, permalink(post), {"post": post, "topic": post.topic})
+
+
+@bp.route("/p/<int:post_id>/restore", methods=["GET", "POST"])
+def restore(post_id: int):
+    """Show a hidden post again, with a reason (moderators)."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    return _act("restore", post, permalink(post), {"post": post, "topic": post.topic})
+
+
+ACTION_NAMES = {
+    services.Action.lock: _l("Topic locked"),
+    services.Action.unlock: _l("Topic unlocked"),
+    services.Action.hide: _l("Post hidden"),
+    services.Action.restore: _l("Post restored"),
+}
+
+
+@bp.app_context_processor
+def action_names():
+    return {"action_names": ACTION_NAMES}
+
+
+@bp.get("/moderation/log")
+def log():
+    """The public moderation log: every act, who did it, when, and why."""
+    dialogue = None
+    if request.args.get("dialogue"):
+        dialogue = find_dialogue(request.args["dialogue"]) or abort(404)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    entries, more = services.log_page(dialogue=dialogue, page=page, per_page=LOG_PER_PAGE)
+    if page > 1 and not entries:
+        abort(404)
+    return render_template(
+        "moderation/log.html", entries=entries, more=more, page=page, dialogue=dialogue
+    )
