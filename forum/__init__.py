@@ -40,16 +40,17 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from forum.accounts import bp as accounts_bp
     from forum.accounts.cli import user_cli
+    from forum.accounts.views import bp as accounts_bp
     from forum.demo import demo_command
-    from forum.dialogues import bp as dialogues_bp
     from forum.dialogues.cli import dialogue_cli
-    from forum.moderation import bp as moderation_bp
-    from forum.pages import bp as pages_bp
-    from forum.posts import bp as posts_bp
+    from forum.dialogues.views import bp as dialogues_bp
+    from forum.moderation.views import bp as moderation_bp
+    from forum.pages.views import bp as pages_bp
     from forum.posts.cli import posts_cli
-    from forum.topics import bp as topics_bp
+    from forum.posts.views import bp as posts_bp
+    from forum.summaries.views import bp as summaries_bp
+    from forum.topics.views import bp as topics_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(topics_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(summaries_bp)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)

@@ -75,6 +75,11 @@ def _moderate_topic(user, topic) -> bool:
     return _facilitates(user, topic.dialogue_id)
 
 
+def _summarise(user, target) -> bool:
+    """Topics and dialogues are summarised by their facilitators (and moderators)."""
+    return _facilitates(user, getattr(target, "dialogue_id", None) or target.id)
+
+
 def _moderate(user, _obj=None) -> bool:
     return _member(user) and user.has_role(Role.moderator)
 
@@ -100,6 +105,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "edit_topic": _edit_topic,
     "moderate_topic": _moderate_topic,
     "moderate": _moderate,
+    "summarise": _summarise,
     "administer": _administer,
 }
 

@@ -54,4 +54,6 @@ def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
     for language_word in ("médiation", "comunidades", "experience"):
         assert language_word in topic
     assert "Topic locked by Grace Mutesi" in topic
-    assert "Topic locked" in client.get("/moderation/log").text
+    assert "Facilitators' summary" in topic and "cited in the summary" in topic
+    log = client.get("/moderation/log").text
+    assert "Topic locked" in log and "Summary pinned" in log

@@ -1,14 +1,21 @@
 """Pages for registering, logging in and out, and profiles."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import bp, services
+from forum.accounts import services
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
-from forum.extensions import db, limiter
+from forum.extensions import db, limiter, login_manager
 from forum.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.user_loader(services.load_user)
 
 
 def _login_key() -> str:

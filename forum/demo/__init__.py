@@ -16,6 +16,7 @@ from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.posts import services as posts
+from forum.summaries import services as summaries
 from forum.topics import services as topics
 
 PEOPLE = [
@@ -46,6 +47,11 @@ def unwrap(source: str) -> str:
                 lines.append(line.rstrip())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def cite_keys(source: str, written: dict) -> str:
+    """Replace the content's {p:KEY} placeholders with citations of the posts written."""
+    return re.sub(r"\{p:(\w+)\}", lambda m: f"#p{written[m.group(1)].id}", source)
 
 
 def load_dialogue(people: dict[str, User]) -> None:
@@ -87,6 +93,11 @@ def load_dialogue(people: dict[str, User]) -> None:
             post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
             written[item["key"]] = post
         dialogue.last_activity_at = topic.last_activity_at
+        if spec.get("summary"):
+            source = cite_keys(spec["summary"], written)
+            summaries.save_summary(
+                topic, source=unwrap(source), pinned=True, by=people[spec["author"]]
+            )
         if spec.get("lock_reason"):
             entry = moderation.lock_topic(topic, by=people["moderator"], reason=spec["lock_reason"])
             topic.locked_at = entry.created_at = topic.last_activity_at + timedelta(hours=20)

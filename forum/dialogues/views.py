@@ -1,15 +1,18 @@
 """A dialogue's page of topics, and the admin pages that create and edit dialogues."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.accounts import services as accounts
-from forum.dialogues import bp, services
+from forum.dialogues import services
 from forum.dialogues.forms import STATE_NAMES, DialogueForm, EditDialogueForm, FacilitatorForm
 from forum.extensions import db
 from forum.permissions import require
+from forum.summaries.services import find_summary
 from forum.topics.services import list_topics
+
+bp = Blueprint("dialogues", __name__)
 
 TOPICS_PER_PAGE = 30
 
@@ -36,8 +39,14 @@ def show(slug: str):
         abort(404)
     reader = current_user if current_user.is_authenticated else None
     topics = list_topics(dialogue, user=reader, page=page, per_page=TOPICS_PER_PAGE)
+    summary = find_summary(dialogue)
     return render_template(
-        "dialogues/show.html", dialogue=dialogue, topics=topics, page=page, pages=pages
+        "dialogues/show.html",
+        dialogue=dialogue,
+        topics=topics,
+        page=page,
+        pages=pages,
+        summary=summary if summary and summary.is_pinned else None,
     )
 
 

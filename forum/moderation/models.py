@@ -16,6 +16,8 @@ class Action(enum.StrEnum):
     unlock = "unlock"
     hide = "hide"
     restore = "restore"
+    pin = "pin"
+    unpin = "unpin"
 
 
 class LogEntry(db.Model):

@@ -1,5 +1,7 @@
 """Moderation: locking topics, hiding posts, and the public log every act is written to."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -9,8 +11,10 @@ from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.moderation.models import Action, LogEntry
-from forum.posts.models import Post
 from forum.topics.models import Topic
+
+if TYPE_CHECKING:
+    from forum.posts.models import Post
 
 REASON_MAX = 1000
 
@@ -74,7 +78,7 @@ def unlock_topic(topic: Topic, *, by: User, reason: str = "") -> LogEntry:
     )
 
 
-def hide_post(post: Post, *, by: User, reason: str) -> LogEntry:
+def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     """Hide a post from readers (its replies stay) and record why."""
     reason = check_reason(reason)
     if post.hidden_at is not None:
@@ -93,7 +97,7 @@ def hide_post(post: Post, *, by: User, reason: str) -> LogEntry:
     )
 
 
-def restore_post(post: Post, *, by: User, reason: str) -> LogEntry:
+def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     """Show a hidden post again, and record why."""
     reason = check_reason(reason)
     if post.hidden_at is None:

@@ -1,18 +1,20 @@
 """Locking topics, hiding posts, and the public moderation log."""
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
-from forum.moderation import bp, services
+from forum.moderation import services
 from forum.moderation.forms import ReasonForm
 from forum.permissions import require
 from forum.posts.services import find_post
 from forum.posts.views import permalink
 from forum.topics.links import topic_url
 from forum.topics.services import find_topic
+
+bp = Blueprint("moderation", __name__)
 
 LOG_PER_PAGE = 50
 
@@ -87,6 +89,8 @@ ACTION_NAMES = {
     services.Action.unlock: _l("Topic unlocked"),
     services.Action.hide: _l("Post hidden"),
     services.Action.restore: _l("Post restored"),
+    services.Action.pin: _l("Summary pinned"),
+    services.Action.unpin: _l("Summary unpinned"),
 }
 
 

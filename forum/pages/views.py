@@ -1,13 +1,14 @@
 """The front page, the code of conduct and a health check."""
 
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_babel import get_locale
 from sqlalchemy import text as sql
 
 from forum.dialogues.services import list_dialogues
 from forum.extensions import db
-from forum.pages import bp
 from forum.pages.code_of_conduct import code_of_conduct as load_code
+
+bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")

@@ -1,16 +1,18 @@
 """Writing replies (with preview and quotes), editing posts, their history and permalinks."""
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import text
 from forum.extensions import db
 from forum.permissions import can, reply_refusal, require
-from forum.posts import bp, services
+from forum.posts import services
 from forum.posts.forms import PostForm, ReplyForm
 from forum.topics.links import topic_url
 from forum.topics.services import find_topic
+
+bp = Blueprint("posts", __name__)
 
 
 def permalink(post) -> str:

@@ -21,7 +21,9 @@ QUESTIONS_MAX = 10
 
 
 # Words that follow /t/<id>/ for a topic's other pages, so never a topic's slug.
-RESERVED_SLUGS = frozenset({"edit", "history", "reply", "first-new"})
+RESERVED_SLUGS = frozenset(
+    {"edit", "history", "reply", "first-new", "lock", "unlock", "summary", "hide", "restore"}
+)
 
 
 class TopicError(ValueError):
@@ -207,10 +209,12 @@ def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: i
     reader) how far they have read it.
     """
     from forum.posts.models import Post
+    from forum.summaries.models import Summary
 
     query = (
         select(
             Topic,
+            Summary.id.label("summary_id"),
             Post.id.label("last_post_id"),
             Post.created_at.label("last_post_at"),
             User.display_name.label("last_author"),
@@ -218,6 +222,7 @@ def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: i
         )
         .outerjoin(Post, Post.id == Topic.last_post_id)
         .outerjoin(User, User.id == Post.author_id)
+        .outerjoin(Summary, (Summary.topic_id == Topic.id) & Summary.is_pinned)
         .where(Topic.dialogue_id == dialogue.id)
         .order_by(Topic.is_sticky.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
         .limit(per_page)

@@ -1,6 +1,6 @@
 """Opening, reading and editing topics."""
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,9 +10,12 @@ from forum.permissions import reply_refusal, require
 from forum.posts import reading
 from forum.posts.forms import ReplyForm
 from forum.posts.services import page_of_post, post_by_number
-from forum.topics import bp, services
+from forum.summaries.services import pinned_for_topic
+from forum.topics import services
 from forum.topics.forms import TopicForm
 from forum.topics.links import topic_url
+
+bp = Blueprint("topics", __name__)
 
 
 @bp.route("/d/<slug>/new-topic", methods=["GET", "POST"])
@@ -122,6 +125,13 @@ def show(topic_id: int, slug: str | None):
     if refusal is None:
         form = ReplyForm(formdata=None)
         form.set_questions(questions)
+    summary, dialogue_summary = pinned_for_topic(topic)
+    cited = {}  # post id -> where the summary citing it is
+    if dialogue_summary is not None:
+        there = url_for("dialogues.show", slug=topic.dialogue.slug, _anchor="summary")
+        cited.update(dict.fromkeys(dialogue_summary.cited_post_ids, there))
+    if summary is not None:
+        cited.update(dict.fromkeys(summary.cited_post_ids, "#summary"))
     page_html = render_template(
         "topics/show.html",
         topic=topic,
@@ -135,6 +145,8 @@ def show(topic_id: int, slug: str | None):
         read_before=read_before,
         form=form,
         reply_refusal=refusal,
+        summary=summary,
+        cited=cited,
     )
     if read_before is not None:
         # After rendering, so that the commit does not expire what the template reads.

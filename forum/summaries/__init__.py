@@ -1,0 +1,1 @@
+"""Summaries: facilitators' syntheses pinned above a topic or a dialogue."""

@@ -1,0 +1,23 @@
+"""The form for writing a summary."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.summaries.services import SOURCE_MAX
+
+
+class SummaryForm(FlaskForm):
+    source = TextAreaField(
+        _l("Summary"),
+        validators=[
+            DataRequired(_l("Write the summary before saving it.")),
+            Length(max=SOURCE_MAX),
+        ],
+        description=_l("Markdown. Cite a post with #p and its number, e.g. #p123, or its link."),
+        render_kw={"rows": 14},
+    )
+    pinned = BooleanField(_l("Pin it above the conversation"), default=True)
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save the summary"))
