@@ -80,6 +80,10 @@ def _summarise(user, target) -> bool:
     return _facilitates(user, getattr(target, "dialogue_id", None) or target.id)
 
 
+def _report(user, post) -> bool:
+    return _member(user) and post.hidden_at is None
+
+
 def _moderate(user, _obj=None) -> bool:
     return _member(user) and user.has_role(Role.moderator)
 
@@ -106,6 +110,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "moderate_topic": _moderate_topic,
     "moderate": _moderate,
     "summarise": _summarise,
+    "report": _report,
     "administer": _administer,
 }
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -18,6 +18,8 @@ class Action(enum.StrEnum):
     restore = "restore"
     pin = "pin"
     unpin = "unpin"
+    resolve_report = "resolve_report"
+    dismiss_report = "dismiss_report"
 
 
 class LogEntry(db.Model):
@@ -38,3 +40,54 @@ class LogEntry(db.Model):
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
 
     __table_args__ = (Index(None, "dialogue_id", "id"),)
+
+
+class ReportReason(enum.StrEnum):
+    harassment = "harassment"
+    hateful = "hateful"
+    personal_information = "personal_information"
+    spam = "spam"
+    off_topic = "off_topic"
+    other = "other"
+
+
+class ReportStatus(enum.StrEnum):
+    open = "open"
+    resolved = "resolved"
+    dismissed = "dismissed"
+
+
+class Report(db.Model):
+    """A person's flag on a post under the code of conduct; private to moderators."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    reason: Mapped[ReportReason] = mapped_column(
+        Enum(ReportReason, native_enum=False, length=30, validate_strings=True)
+    )
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[ReportStatus] = mapped_column(
+        Enum(ReportStatus, native_enum=False, length=20, validate_strings=True),
+        default=ReportStatus.open,
+    )
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    handled_at: Mapped[datetime | None]
+    resolution_note: Mapped[str] = mapped_column(String(1000), default="")
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+
+    __table_args__ = (
+        Index(None, "status", "post_id"),
+        Index(None, "reporter_id", "id"),
+        # One open report per person per post.
+        Index(
+            "uq_report_open_post_reporter",
+            "post_id",
+            "reporter_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )

@@ -1,13 +1,15 @@
 """Locking topics, hiding posts, and the public moderation log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
-from forum.moderation import services
-from forum.moderation.forms import ReasonForm
+from forum.moderation import reports, services
+from forum.moderation.forms import ReasonForm, ReportForm, ResolveForm
 from forum.permissions import require
 from forum.posts.services import find_post
 from forum.posts.views import permalink
@@ -91,6 +93,8 @@ ACTION_NAMES = {
     services.Action.restore: _l("Post restored"),
     services.Action.pin: _l("Summary pinned"),
     services.Action.unpin: _l("Summary unpinned"),
+    services.Action.resolve_report: _l("Reports on a post upheld"),
+    services.Action.dismiss_report: _l("Reports on a post dismissed"),
 }
 
 
@@ -113,4 +117,76 @@ def log():
         abort(404)
     return render_template(
         "moderation/log.html", entries=entries, more=more, page=page, dialogue=dialogue
+    )
+
+
+@bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
+def report(post_id: int):
+    """Report a post to the moderators under the code of conduct (logged-in people)."""
+    post = find_post(post_id) or abort(404)
+    require("report", post)
+    form = ReportForm()
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            reports.report_post(post, by=current_user, reason=form.reason.data, note=form.note.data)
+        except services.AlreadyDone as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            status = 409
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.note.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderators will look at your report."), "success")
+            return redirect(permalink(post))
+    page = render_template("moderation/report.html", form=form, post=post, topic=post.topic)
+    return page, status
+
+
+@bp.get("/moderation/reports")
+def queue():
+    """Open reports, grouped by post, for the moderators to handle."""
+    require("moderate")
+    return render_template(
+        "moderation/queue.html",
+        groups=reports.open_reports(),
+        form=ResolveForm(formdata=None),
+        reason_names=reports.REASON_NAMES,
+    )
+
+
+@bp.post("/moderation/reports/<int:post_id>")
+def resolve(post_id: int):
+    """Hide the reported post or dismiss its reports, with a note that is made public."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            closed = reports.resolve_reports(
+                post, by=current_user, hide=bool(form.hide.data), note=form.reason.data
+            )
+        except services.ModerationError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                ngettext("%(num)d report handled.", "%(num)d reports handled.", closed), "success"
+            )
+    else:
+        flash(" ".join(form.reason.errors) or _("Please give a reason."), "error")
+    return redirect(url_for(".queue"))
+
+
+@bp.get("/reports/mine")
+@login_required
+def my_reports():
+    """The reports I made and how the moderators handled them."""
+    return render_template(
+        "moderation/mine.html",
+        reports=reports.reports_by(current_user),
+        reason_names=reports.REASON_NAMES,
     )
