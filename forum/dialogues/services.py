@@ -77,6 +77,11 @@ def update_dialogue(
 ) -> Dialogue:
     """Change a dialogue's title, description, state or topic policy (its slug stays)."""
     dialogue.title = _check_title(title)
+    if dialogue.state is not DialogueState(state):
+        from forum.moderation.services import Action, record
+
+        change = f"{dialogue.state.value} → {DialogueState(state).value}"
+        record(Action.dialogue_state, by=by, reason=change, dialogue_id=dialogue.id)
     dialogue.state = DialogueState(state)
     dialogue.allow_participant_topics = allow_participant_topics
     _set_description(dialogue, description)

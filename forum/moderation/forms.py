@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from forum.moderation.reports import REASON_NAMES
 from forum.moderation.services import REASON_MAX
+from forum.templating import ROLE_NAMES
 
 
 class ReasonForm(FlaskForm):
@@ -43,3 +44,19 @@ class ReportForm(FlaskForm):
 class ResolveForm(ReasonForm):
     hide = SubmitField(_l("Hide the post"))
     dismiss = SubmitField(_l("Dismiss the reports"))
+
+
+class SuspendForm(ReasonForm):
+    until = DateField(
+        _l("Until (optional)"),
+        validators=[Optional()],
+        description=_l(
+            "The suspension ends at the start of this day (UTC). Empty: until restored."
+        ),
+    )
+
+
+class RoleForm(ReasonForm):
+    role = SelectField(
+        _l("Site role"), choices=[SelectChoice(r.value, name) for r, name in ROLE_NAMES.items()]
+    )

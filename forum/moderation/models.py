@@ -20,6 +20,10 @@ class Action(enum.StrEnum):
     unpin = "unpin"
     resolve_report = "resolve_report"
     dismiss_report = "dismiss_report"
+    suspend = "suspend"
+    unsuspend = "unsuspend"
+    role = "role"
+    dialogue_state = "dialogue_state"
 
 
 class LogEntry(db.Model):

@@ -1,4 +1,6 @@
-"""Locking topics, hiding posts, and the public moderation log."""
+"""Locking topics, hiding posts, reports, suspensions, roles, and the public moderation log."""
+
+from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from forum.accounts.models import Role
+from forum.accounts.services import find_by_username
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
-from forum.moderation import reports, services
-from forum.moderation.forms import ReasonForm, ReportForm, ResolveForm
+from forum.moderation import people, reports, services
+from forum.moderation.forms import ReasonForm, ReportForm, ResolveForm, RoleForm, SuspendForm
 from forum.permissions import require
 from forum.posts.services import find_post
 from forum.posts.views import permalink
@@ -95,6 +99,10 @@ ACTION_NAMES = {
     services.Action.unpin: _l("Summary unpinned"),
     services.Action.resolve_report: _l("Reports on a post upheld"),
     services.Action.dismiss_report: _l("Reports on a post dismissed"),
+    services.Action.suspend: _l("Person suspended"),
+    services.Action.unsuspend: _l("Suspension lifted"),
+    services.Action.role: _l("Site role changed"),
+    services.Action.dialogue_state: _l("Dialogue state changed"),
 }
 
 
@@ -190,3 +198,75 @@ def my_reports():
         reports=reports.reports_by(current_user),
         reason_names=reports.REASON_NAMES,
     )
+
+
+def _person(username: str):
+    return find_by_username(username) or abort(404)
+
+
+def _act_on_person(action, form, person, template: str, done: str):
+    """Carry out an act on a person from its form, or show the form with what went wrong."""
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            action()
+        except services.AlreadyDone as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            status = 409
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for("accounts.profile", username=person.username))
+    return render_template(template, form=form, person=person), status
+
+
+@bp.route("/u/<username>/suspend", methods=["GET", "POST"])
+def suspend(username: str):
+    """Suspend a person, with a reason and an optional end (moderators)."""
+    person = _person(username)
+    require("moderate")
+    form = SuspendForm()
+
+    def act():
+        until = form.until.data
+        people.suspend(
+            person,
+            by=current_user,
+            reason=form.reason.data,
+            until=datetime.combine(until, time()) if until else None,
+        )
+
+    done = _("%(name)s is suspended.", name=person.display_name)
+    return _act_on_person(act, form, person, "moderation/suspend.html", done)
+
+
+@bp.route("/u/<username>/unsuspend", methods=["GET", "POST"])
+def unsuspend(username: str):
+    """Lift a person's suspension, with a reason (moderators)."""
+    person = _person(username)
+    require("moderate")
+    form = ReasonForm()
+
+    def act():
+        people.unsuspend(person, by=current_user, reason=form.reason.data)
+
+    done = _("%(name)s can take part again.", name=person.display_name)
+    return _act_on_person(act, form, person, "moderation/unsuspend.html", done)
+
+
+@bp.route("/u/<username>/role", methods=["GET", "POST"])
+def role(username: str):
+    """Change a person's site role (administrators)."""
+    person = _person(username)
+    require("administer")
+    form = RoleForm(role=person.role.value)
+
+    def act():
+        people.change_role(person, Role(form.role.data), by=current_user, reason=form.reason.data)
+
+    done = _("The role of %(name)s is changed.", name=person.display_name)
+    return _act_on_person(act, form, person, "moderation/role.html", done)
