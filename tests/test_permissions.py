@@ -1,0 +1,174 @@
+"""The permission matrix: every route of the app, for every kind of person.
+
+A route added without a line here fails test_every_route_has_a_rule, so nobody adds a page
+without deciding who may use it. 'Allowed' means the server did not refuse: no 403 and no
+redirect to the login page; what happens next (a form error, a 409) is each feature's test.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from forum.accounts.models import Role
+from forum.accounts.services import find_by_username
+from forum.extensions import db
+from forum.summaries.services import save_summary
+from forum.topics.models import Topic
+
+ANONYMOUS, PARTICIPANT, FACILITATOR, OTHER_FACILITATOR, MODERATOR, ADMIN = ROLES = (
+    "anonymous", "participant", "facilitator", "facilitator of another dialogue",
+    "moderator", "admin",
+)  # fmt: skip
+ALL = set(ROLES)
+MEMBERS = ALL - {ANONYMOUS}
+FACILITATORS = {FACILITATOR, MODERATOR, ADMIN}
+MODERATORS = {MODERATOR, ADMIN}
+ADMINS = {ADMIN}
+USERNAMES = {
+    PARTICIPANT: "amina",
+    FACILITATOR: "lucia",
+    OTHER_FACILITATOR: "omar",
+    MODERATOR: "grace",
+    ADMIN: "nadia",
+}
+
+# (rule, method): who may. The participant wrote the post the post routes act on.
+MATRIX = {
+    ("/", "GET"): ALL,
+    ("/healthz", "GET"): ALL,
+    ("/code-of-conduct", "GET"): ALL,
+    ("/static/<path:filename>", "GET"): ALL,
+    ("/language/<code>", "GET"): ALL,
+    ("/language/<code>", "POST"): ALL,
+    ("/register", "GET"): ALL,
+    ("/register", "POST"): ALL,
+    ("/login", "GET"): ALL,
+    ("/login", "POST"): ALL,
+    ("/logout", "POST"): ALL,
+    ("/u/<username>", "GET"): ALL,
+    ("/profile", "GET"): MEMBERS,
+    ("/profile", "POST"): MEMBERS,
+    ("/profile/password", "GET"): MEMBERS,
+    ("/profile/password", "POST"): MEMBERS,
+    ("/dialogues/new", "GET"): ADMINS,
+    ("/dialogues/new", "POST"): ADMINS,
+    ("/d/<slug>", "GET"): ALL,
+    ("/d/<slug>/edit", "GET"): ADMINS,
+    ("/d/<slug>/edit", "POST"): ADMINS,
+    ("/d/<slug>/facilitators", "GET"): ADMINS,
+    ("/d/<slug>/facilitators", "POST"): ADMINS,
+    ("/d/<slug>/facilitators/<username>/remove", "POST"): ADMINS,
+    ("/d/<slug>/new-topic", "GET"): FACILITATORS,
+    ("/d/<slug>/new-topic", "POST"): FACILITATORS,
+    ("/d/<slug>/summary", "GET"): FACILITATORS,
+    ("/d/<slug>/summary", "POST"): FACILITATORS,
+    ("/d/<slug>/summary/unpin", "POST"): FACILITATORS,
+    ("/d/<slug>/summary/history", "GET"): ALL,
+    ("/t/<int:topic_id>", "GET"): ALL,
+    ("/t/<int:topic_id>/<slug>", "GET"): ALL,
+    ("/t/<int:topic_id>/edit", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/edit", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/history", "GET"): ALL,
+    ("/t/<int:topic_id>/first-new", "GET"): MEMBERS,
+    ("/t/<int:topic_id>/reply", "GET"): MEMBERS,
+    ("/t/<int:topic_id>/reply", "POST"): MEMBERS,
+    ("/t/<int:topic_id>/lock", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/lock", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/unlock", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/unlock", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/summary", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/summary", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/summary/unpin", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/summary/history", "GET"): ALL,
+    ("/p/<int:post_id>", "GET"): ALL,
+    ("/p/<int:post_id>/history", "GET"): ALL,
+    ("/p/<int:post_id>/edit", "GET"): {PARTICIPANT},
+    ("/p/<int:post_id>/edit", "POST"): {PARTICIPANT},
+    ("/p/<int:post_id>/report", "GET"): MEMBERS,
+    ("/p/<int:post_id>/report", "POST"): MEMBERS,
+    ("/p/<int:post_id>/hide", "GET"): MODERATORS,
+    ("/p/<int:post_id>/hide", "POST"): MODERATORS,
+    ("/p/<int:post_id>/restore", "GET"): MODERATORS,
+    ("/p/<int:post_id>/restore", "POST"): MODERATORS,
+    ("/reports/mine", "GET"): MEMBERS,
+    ("/moderation/log", "GET"): ALL,
+    ("/moderation/reports", "GET"): MODERATORS,
+    ("/moderation/reports/<int:post_id>", "POST"): MODERATORS,
+    ("/u/<username>/suspend", "GET"): MODERATORS,
+    ("/u/<username>/suspend", "POST"): MODERATORS,
+    ("/u/<username>/unsuspend", "GET"): MODERATORS,
+    ("/u/<username>/unsuspend", "POST"): MODERATORS,
+    ("/u/<username>/role", "GET"): ADMINS,
+    ("/u/<username>/role", "POST"): ADMINS,
+}
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_rule(app):
+    assert routes(app) == set(MATRIX)
+
+
+@pytest.fixture
+def world(app, dialogue_setup, create_user, create_dialogue, create_post):
+    create_user("omar", display_name="Omar Saleh")
+    create_user("grace", role=Role.moderator, display_name="Grace Mutesi")
+    create_dialogue("another", facilitators=["omar"])
+    post = create_post(dialogue_setup.topic, by="amina")
+    with app.app_context():
+        topic = db.session.get(Topic, dialogue_setup.topic.id)
+        lucia = find_by_username("lucia")
+        save_summary(topic, source="Topic summary", pinned=False, by=lucia)
+        save_summary(topic.dialogue, source="Dialogue summary", pinned=False, by=lucia)
+        db.session.commit()
+    return SimpleNamespace(topic=dialogue_setup.topic, post=post)
+
+
+def url_of(rule: str, world) -> str:
+    values = {
+        "<path:filename>": "style.css",
+        "<code>": "en",
+        "<username>": "babar",  # not a facilitator: removing him changes nothing
+        "<slug>": "men-as-allies",
+        "<int:topic_id>": str(world.topic.id),
+        "<int:post_id>": str(world.post.id),
+    }
+    if rule == "/t/<int:topic_id>/<slug>":
+        values["<slug>"] = world.topic.slug
+    for placeholder, value in values.items():
+        rule = rule.replace(placeholder, value)
+    return rule
+
+
+def refused(response) -> bool:
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and "/login" in response.location.split("?")[0]
+
+
+def test_who_may_do_what(app, world):
+    checked = 0
+    for role in ROLES:
+        client = app.test_client()
+        if role != ANONYMOUS:
+            assert client.login(USERNAMES[role]).status_code == 302
+        token = client.csrf_token("/login" if role == ANONYMOUS else "/code-of-conduct")
+        # Logging out last keeps the session for the rest.
+        for rule, method in sorted(MATRIX, key=lambda key: key == ("/logout", "POST")):
+            url = url_of(rule, world)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data={"csrf_token": token})
+            response.close()
+            assert response.status_code < 500, (role, method, rule)
+            allowed = role in MATRIX[rule, method]
+            assert refused(response) != allowed, (role, method, rule, response.status_code)
+            checked += 1
+    assert checked == len(MATRIX) * len(ROLES)
