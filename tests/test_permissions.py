@@ -76,6 +76,8 @@ MATRIX = {
     ("/t/<int:topic_id>/lock", "POST"): FACILITATORS,
     ("/t/<int:topic_id>/unlock", "GET"): FACILITATORS,
     ("/t/<int:topic_id>/unlock", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/slow-mode", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/slow-mode", "POST"): FACILITATORS,
     ("/t/<int:topic_id>/summary", "GET"): FACILITATORS,
     ("/t/<int:topic_id>/summary", "POST"): FACILITATORS,
     ("/t/<int:topic_id>/summary/unpin", "POST"): FACILITATORS,

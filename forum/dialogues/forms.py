@@ -2,8 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 from forum.dialogues.models import DialogueState
 from forum.dialogues.services import DESCRIPTION_MAX, TITLE_MAX
@@ -34,6 +41,13 @@ class DialogueForm(FlaskForm):
         choices=[SelectChoice(state.value, name) for state, name in STATE_NAMES.items()],
         default=DialogueState.open.value,
         description=_l("Closed: nobody can post. Archived: read-only, listed apart."),
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes on (optional)"),
+        validators=[Optional()],
+        description=_l(
+            "Date and time in UTC. From then on nobody can post, without anyone acting."
+        ),
     )
     allow_participant_topics = BooleanField(_l("Participants may open topics too"))
 

@@ -29,6 +29,8 @@ class Dialogue(db.Model):
         default=DialogueState.open,
     )
     allow_participant_topics: Mapped[bool] = mapped_column(default=False)
+    # From this moment the dialogue behaves as closed, without anyone acting (UTC).
+    closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Denormalised for the front page; kept right in the transaction that adds a topic or post.
@@ -52,7 +54,18 @@ class Dialogue(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state is DialogueState.open
+        return self.state is DialogueState.open and not self.has_closed_on_schedule
+
+    @property
+    def has_closed_on_schedule(self) -> bool:
+        return self.closes_at is not None and self.closes_at <= utcnow()
+
+    @property
+    def shown_state(self) -> DialogueState:
+        """The state readers see: an open dialogue past its closing time is closed."""
+        if self.state is DialogueState.open and self.has_closed_on_schedule:
+            return DialogueState.closed
+        return self.state
 
 
 class Facilitator(db.Model):

@@ -1,5 +1,7 @@
 """Dialogues: creating and editing them, assigning facilitators, listing them."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select
 from sqlalchemy.orm import aliased
@@ -50,6 +52,7 @@ def create_dialogue(
     description: str = "",
     state: DialogueState = DialogueState.open,
     allow_participant_topics: bool = False,
+    closes_at: datetime | None = None,
     by: User | None,
 ) -> Dialogue:
     """Create a dialogue; its slug becomes its permanent address."""
@@ -58,6 +61,7 @@ def create_dialogue(
         title=_check_title(title),
         state=DialogueState(state),
         allow_participant_topics=allow_participant_topics,
+        closes_at=closes_at,
         created_by_id=by.id if by else None,
     )
     _set_description(dialogue, description)
@@ -73,6 +77,7 @@ def update_dialogue(
     description: str,
     state: DialogueState,
     allow_participant_topics: bool,
+    closes_at: datetime | None = None,
     by: User,
 ) -> Dialogue:
     """Change a dialogue's title, description, state or topic policy (its slug stays)."""
@@ -84,6 +89,7 @@ def update_dialogue(
         record(Action.dialogue_state, by=by, reason=change, dialogue_id=dialogue.id)
     dialogue.state = DialogueState(state)
     dialogue.allow_participant_topics = allow_participant_topics
+    dialogue.closes_at = closes_at
     _set_description(dialogue, description)
     db.session.flush()
     return dialogue

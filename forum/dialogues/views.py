@@ -63,6 +63,7 @@ def create():
                 description=form.description.data,
                 state=form.state.data,
                 allow_participant_topics=form.allow_participant_topics.data,
+                closes_at=form.closes_at.data,
                 by=current_user,
             )
         except services.DialogueError as exc:
@@ -91,6 +92,7 @@ def edit(slug: str):
                 description=form.description.data,
                 state=form.state.data,
                 allow_participant_topics=form.allow_participant_topics.data,
+                closes_at=form.closes_at.data,
                 by=current_user,
             )
         except services.DialogueError as exc:

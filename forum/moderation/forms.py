@@ -2,8 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.moderation.reports import REASON_NAMES
 from forum.moderation.services import REASON_MAX
@@ -59,4 +68,17 @@ class SuspendForm(ReasonForm):
 class RoleForm(ReasonForm):
     role = SelectField(
         _l("Site role"), choices=[SelectChoice(r.value, name) for r, name in ROLE_NAMES.items()]
+    )
+
+
+class SlowModeForm(ReasonForm):
+    minutes = IntegerField(
+        _l("One post per participant every ... minutes"),
+        validators=[Optional(), NumberRange(min=0, max=24 * 60)],
+        description=_l(
+            "Leave empty or 0 to end slow mode. Facilitators and moderators are not slowed."
+        ),
+    )
+    until = DateTimeLocalField(
+        _l("Until (optional)"), validators=[Optional()], description=_l("Date and time in UTC.")
     )

@@ -24,6 +24,8 @@ class Action(enum.StrEnum):
     unsuspend = "unsuspend"
     role = "role"
     dialogue_state = "dialogue_state"
+    slow_mode = "slow_mode"
+    slow_mode_end = "slow_mode_end"
 
 
 class LogEntry(db.Model):

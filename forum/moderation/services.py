@@ -78,6 +78,43 @@ def unlock_topic(topic: Topic, *, by: User, reason: str = "") -> LogEntry:
     )
 
 
+SLOW_MINUTES_MAX = 24 * 60
+
+
+def set_slow_mode(
+    topic: Topic, *, by: User, minutes: int | None, until=None, reason: str = ""
+) -> LogEntry:
+    """Let each participant post at most once per `minutes` in the topic (until `until`).
+
+    No minutes ends slow mode. The reason is shown on the topic and in the log.
+    """
+    if not minutes:
+        if not topic.is_slow:
+            raise AlreadyDone(_l("This topic is not in slow mode."))
+        topic.slow_minutes = topic.slow_until = None
+        topic.slow_reason = ""
+        reason = check_reason(reason, required=False)
+        return record(
+            Action.slow_mode_end, by=by, reason=reason, dialogue_id=topic.dialogue_id,
+            topic_id=topic.id,
+        )  # fmt: skip
+    reason = check_reason(reason)
+    if not 1 <= minutes <= SLOW_MINUTES_MAX:
+        raise ModerationError(
+            _l("Slow mode allows one post every 1 to %(n)d minutes.", n=SLOW_MINUTES_MAX)
+        )
+    if until is not None and until <= utcnow():
+        raise ModerationError(_l("The end of slow mode must be in the future."))
+    topic.slow_minutes, topic.slow_until, topic.slow_reason = minutes, until, reason
+    return record(
+        Action.slow_mode,
+        by=by,
+        reason=f"{minutes} min: {reason}",
+        dialogue_id=topic.dialogue_id,
+        topic_id=topic.id,
+    )
+
+
 def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     """Hide a post from readers (its replies stay) and record why."""
     reason = check_reason(reason)

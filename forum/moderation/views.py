@@ -13,7 +13,14 @@ from forum.accounts.services import find_by_username
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.moderation import people, reports, services
-from forum.moderation.forms import ReasonForm, ReportForm, ResolveForm, RoleForm, SuspendForm
+from forum.moderation.forms import (
+    ReasonForm,
+    ReportForm,
+    ResolveForm,
+    RoleForm,
+    SlowModeForm,
+    SuspendForm,
+)
 from forum.permissions import require
 from forum.posts.services import find_post
 from forum.posts.views import permalink
@@ -103,6 +110,8 @@ ACTION_NAMES = {
     services.Action.unsuspend: _l("Suspension lifted"),
     services.Action.role: _l("Site role changed"),
     services.Action.dialogue_state: _l("Dialogue state changed"),
+    services.Action.slow_mode: _l("Slow mode on"),
+    services.Action.slow_mode_end: _l("Slow mode off"),
 }
 
 
@@ -270,3 +279,33 @@ def role(username: str):
 
     done = _("The role of %(name)s is changed.", name=person.display_name)
     return _act_on_person(act, form, person, "moderation/role.html", done)
+
+
+@bp.route("/t/<int:topic_id>/slow-mode", methods=["GET", "POST"])
+def slow_mode(topic_id: int):
+    """Put a heated topic in slow mode, or end it (facilitators of its dialogue, moderators)."""
+    topic = find_topic(topic_id) or abort(404)
+    require("moderate_topic", topic)
+    form = SlowModeForm(minutes=topic.slow_minutes if topic.is_slow else None)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            services.set_slow_mode(
+                topic,
+                by=current_user,
+                minutes=form.minutes.data,
+                until=form.until.data,
+                reason=form.reason.data,
+            )
+        except services.AlreadyDone as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            status = 409
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Slow mode is saved."), "success")
+            return redirect(topic_url(topic))
+    return render_template("moderation/slow_mode.html", form=form, topic=topic), status

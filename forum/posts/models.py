@@ -45,6 +45,7 @@ class Post(db.Model):
         Index(None, "topic_id", "path", unique=True),
         Index(None, "topic_id", "number", unique=True),
         Index(None, "topic_id", "prompt_id", "number"),
+        Index(None, "topic_id", "author_id", "created_at"),
     )
 
     def __repr__(self) -> str:

@@ -1,7 +1,9 @@
 """Posts: replying, quoting, editing with revisions, finding a post's page, re-rendering."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -11,7 +13,7 @@ from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
-from forum.permissions import reply_refusal
+from forum.permissions import can, reply_refusal
 from forum.posts import threads
 from forum.posts.models import Post, PostRevision
 from forum.topics.models import PromptQuestion, Topic
@@ -82,6 +84,7 @@ def reply(
     refusal = reply_refusal(by, topic)
     if refusal:
         raise PostError(refusal)
+    _check_pace(topic, by, now)
     parent = None
     if parent_id is not None:
         parent = db.session.get(Post, parent_id)
@@ -128,6 +131,25 @@ def reply(
     topic.page_starts = threads.compute_page_starts(topic.id, topic.page_starts, root_path)
     db.session.flush()
     return post
+
+
+def _check_pace(topic: Topic, by: User, now) -> None:
+    """In slow mode, refuse a participant's reply that comes too soon after their last one."""
+    if not topic.is_slow or can("moderate_topic", topic, user=by):
+        return
+    last = db.session.scalar(
+        select(func.max(Post.created_at)).where(Post.topic_id == topic.id, Post.author_id == by.id)
+    )
+    if last is None:
+        return
+    allowed_at = last + timedelta(minutes=topic.slow_minutes)
+    if now < allowed_at:
+        raise PostError(
+            _l(
+                "This topic is in slow mode: you may post here again at %(time)s.",
+                time=format_datetime(allowed_at, "short"),
+            )
+        )
 
 
 def quotation(post: Post) -> str:

@@ -27,6 +27,10 @@ class Topic(db.Model):
     locked_at: Mapped[datetime | None]
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     lock_reason: Mapped[str] = mapped_column(String(1000), default="")
+    # Slow mode: each participant posts at most once per slow_minutes, until slow_until.
+    slow_minutes: Mapped[int | None]
+    slow_until: Mapped[datetime | None]
+    slow_reason: Mapped[str] = mapped_column(String(1000), default="")
     question_count: Mapped[int] = mapped_column(default=0)
     # Denormalised for the lists; kept right in the transaction that adds a post.
     post_count: Mapped[int] = mapped_column(default=0)
@@ -49,6 +53,12 @@ class Topic(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def is_slow(self) -> bool:
+        if not self.slow_minutes:
+            return False
+        return self.slow_until is None or self.slow_until > utcnow()
 
     def __repr__(self) -> str:
         return f"<Topic {self.id} {self.title!r}>"

@@ -22,7 +22,18 @@ QUESTIONS_MAX = 10
 
 # Words that follow /t/<id>/ for a topic's other pages, so never a topic's slug.
 RESERVED_SLUGS = frozenset(
-    {"edit", "history", "reply", "first-new", "lock", "unlock", "summary", "hide", "restore"}
+    {
+        "edit",
+        "history",
+        "reply",
+        "first-new",
+        "lock",
+        "unlock",
+        "summary",
+        "hide",
+        "restore",
+        "slow-mode",
+    }
 )
 
 
