@@ -37,6 +37,8 @@ MATRIX = {
     ("/", "GET"): ALL,
     ("/healthz", "GET"): ALL,
     ("/code-of-conduct", "GET"): ALL,
+    ("/code-of-conduct/<language>/edit", "GET"): ADMINS,
+    ("/code-of-conduct/<language>/edit", "POST"): ADMINS,
     ("/static/<path:filename>", "GET"): ALL,
     ("/language/<code>", "GET"): ALL,
     ("/language/<code>", "POST"): ALL,
@@ -136,6 +138,7 @@ def url_of(rule: str, world) -> str:
     values = {
         "<path:filename>": "style.css",
         "<code>": "en",
+        "<language>": "fr",
         "<username>": "babar",  # not a facilitator: removing him changes nothing
         "<slug>": "men-as-allies",
         "<int:topic_id>": str(world.topic.id),

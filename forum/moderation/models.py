@@ -26,6 +26,7 @@ class Action(enum.StrEnum):
     dialogue_state = "dialogue_state"
     slow_mode = "slow_mode"
     slow_mode_end = "slow_mode_end"
+    conduct = "conduct"
 
 
 class LogEntry(db.Model):

@@ -112,6 +112,7 @@ ACTION_NAMES = {
     services.Action.dialogue_state: _l("Dialogue state changed"),
     services.Action.slow_mode: _l("Slow mode on"),
     services.Action.slow_mode_end: _l("Slow mode off"),
+    services.Action.conduct: _l("Code of conduct edited"),
 }
 
 

@@ -217,14 +217,32 @@ def post_by_number(topic: Topic, number: int) -> Post | None:
     return db.session.scalar(select(Post).where(Post.topic_id == topic.id, Post.number == number))
 
 
+def _rendered():
+    """Every stored rendering: (name, model, source column, html column, source transform)."""
+    from forum.pages.models import ConductText
+    from forum.summaries.models import Summary
+    from forum.summaries.services import link_citations
+
+    def same(source):
+        return source
+
+    return [
+        ("dialogue", Dialogue, Dialogue.description_source, Dialogue.description_html, same),
+        ("topic", Topic, Topic.framing_source, Topic.framing_html, same),
+        ("post", Post, Post.body_source, Post.body_html, same),
+        ("summary", Summary, Summary.source, Summary.html, link_citations),
+        ("conduct", ConductText, ConductText.source, ConductText.html, same),
+    ]
+
+
 def stale_counts() -> dict[str, int]:
-    """How many posts, topics and dialogues were rendered by an older pipeline."""
+    """How many stored texts of each kind were rendered by an older pipeline."""
     version = text.RENDER_VERSION
     return {
         name: db.session.scalar(
             select(func.count()).select_from(model).where(model.render_version < version)
         )
-        for name, model in (("post", Post), ("topic", Topic), ("dialogue", Dialogue))
+        for name, model, *_ in _rendered()
     }
 
 
@@ -232,29 +250,26 @@ def rerender(*, batch: int = 500, progress: Callable[[int], None] = lambda n: No
     """Refresh the stored HTML of everything an older pipeline rendered; return how many."""
     version = text.RENDER_VERSION
     done = 0
-    for model, source, html in (
-        (Dialogue, Dialogue.description_source, Dialogue.description_html),
-        (Topic, Topic.framing_source, Topic.framing_html),
-        (Post, Post.body_source, Post.body_html),
-    ):
-        last_id = 0
+    for _name, model, source, html, transform in _rendered():
+        key = model.__mapper__.primary_key[0]
+        last = None
         while True:
-            rows = db.session.execute(
-                select(model.id, source)
-                .where(model.id > last_id, model.render_version < version)
-                .order_by(model.id)
-                .limit(batch)
-            ).all()
+            query = select(key, source).where(model.render_version < version)
+            if last is not None:
+                query = query.where(key > last)
+            rows = db.session.execute(query.order_by(key).limit(batch)).all()
             if not rows:
                 break
-            for row_id, row_source in rows:
+            for row_key, row_source in rows:
                 db.session.execute(
                     plain_update(model)
-                    .where(model.id == row_id)
-                    .values({html: text.render(row_source), model.render_version: version})
+                    .where(key == row_key)
+                    .values(
+                        {html: text.render(transform(row_source)), model.render_version: version}
+                    )
                 )
             db.session.commit()
-            last_id = rows[-1][0]
+            last = rows[-1][0]
             done += len(rows)
             progress(len(rows))
     return done

@@ -56,8 +56,12 @@ def cite(source: str, target: Topic | Dialogue) -> tuple[str, list[int]]:
                 Topic.dialogue_id == target.id
             )
         cited = sorted(db.session.scalars(query))
-    linked = CITATION.sub(lambda m: f"[#p{m.group(1)}](/p/{m.group(1)})", source)
-    return linked, cited
+    return link_citations(source), cited
+
+
+def link_citations(source: str) -> str:
+    """Turn each '#p123' of a summary into a Markdown link to the post."""
+    return CITATION.sub(lambda m: f"[#p{m.group(1)}](/p/{m.group(1)})", source)
 
 
 def _where(target: Topic | Dialogue) -> dict:

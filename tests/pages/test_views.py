@@ -30,3 +30,40 @@ def test_health_check(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
+
+
+def test_an_admin_edits_the_code_of_conduct_per_language_with_history(app, client, create_user):
+    from forum.accounts.models import Role
+
+    create_user("nadia", role=Role.admin)
+    client.login("nadia")
+    page = client.get("/code-of-conduct/fr/edit").text
+    assert "Code de conduite" in page or "code" in page.lower()
+    response = client.submit(
+        "/code-of-conduct/fr/edit",
+        {
+            "title": "Notre code",
+            "source": "## Respect\n\nÉcoutez **d'abord**.",
+            "reason": "Plus court",
+        },
+    )
+    assert response.status_code == 302
+    client.get("/language/fr")
+    shown = client.get("/code-of-conduct").text
+    assert "<h1>Notre code</h1>" in shown and "<strong>d'abord</strong>" in shown
+    client.get("/language/en")
+    assert "<h1>Notre code</h1>" not in client.get("/code-of-conduct").text
+    log = client.get("/moderation/log").text
+    assert "[fr] Plus court" in log
+    again = client.get("/code-of-conduct/fr/edit").text
+    assert "Earlier versions" in again
+    assert client.get("/code-of-conduct/de/edit").status_code == 404
+
+
+def test_the_code_of_conduct_needs_a_title_and_a_text(client, create_user):
+    from forum.accounts.models import Role
+
+    create_user("nadia", role=Role.admin)
+    client.login("nadia")
+    page = client.submit("/code-of-conduct/en/edit", {"title": "Kept title", "source": ""})
+    assert page.status_code == 400 and 'value="Kept title"' in page.text
