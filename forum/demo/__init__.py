@@ -15,6 +15,7 @@ from forum.demo import content
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.moderation import services as moderation
+from forum.moderation.models import LogEntry
 from forum.posts import services as posts
 from forum.summaries import services as summaries
 from forum.topics import services as topics
@@ -94,10 +95,15 @@ def load_dialogue(people: dict[str, User]) -> None:
             written[item["key"]] = post
         dialogue.last_activity_at = topic.last_activity_at
         if spec.get("summary"):
-            source = cite_keys(spec["summary"], written)
-            summaries.save_summary(
-                topic, source=unwrap(source), pinned=True, by=people[spec["author"]]
+            summary = summaries.save_summary(
+                topic,
+                source=unwrap(cite_keys(spec["summary"], written)),
+                pinned=True,
+                by=people[spec["author"]],
             )
+            summary.created_at = summary.updated_at = topic.last_activity_at + timedelta(hours=18)
+            pin = db.session.scalars(select(LogEntry).order_by(LogEntry.id.desc())).first()
+            pin.created_at = summary.created_at
         if spec.get("lock_reason"):
             entry = moderation.lock_topic(topic, by=people["moderator"], reason=spec["lock_reason"])
             topic.locked_at = entry.created_at = topic.last_activity_at + timedelta(hours=20)
