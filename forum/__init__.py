@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.demo import demo_command
     from forum.dialogues.cli import dialogue_cli
     from forum.dialogues.views import bp as dialogues_bp
+    from forum.feeds.views import bp as feeds_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.pages.views import bp as pages_bp
     from forum.posts.cli import posts_cli
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(posts_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)

@@ -35,6 +35,10 @@ USERNAMES = {
 # (rule, method): who may. The participant wrote the post the post routes act on.
 MATRIX = {
     ("/", "GET"): ALL,
+    ("/feed.rss", "GET"): ALL,
+    ("/moderation/log/feed.rss", "GET"): ALL,
+    ("/d/<slug>/feed.rss", "GET"): ALL,
+    ("/t/<int:topic_id>/feed.rss", "GET"): ALL,
     ("/healthz", "GET"): ALL,
     ("/code-of-conduct", "GET"): ALL,
     ("/code-of-conduct/<language>/edit", "GET"): ADMINS,

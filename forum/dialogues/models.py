@@ -40,6 +40,8 @@ class Dialogue(db.Model):
         ForeignKey("post.id", use_alter=True, ondelete="SET NULL")
     )
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Bumped by anything its feeds or its topics' feeds show: the feeds' validator.
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     facilitators: Mapped[list[User]] = relationship(
         secondary="facilitator",

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -17,6 +18,24 @@ if TYPE_CHECKING:
     from forum.posts.models import Post
 
 REASON_MAX = 1000
+
+ACTION_NAMES = {
+    Action.lock: _l("Topic locked"),
+    Action.unlock: _l("Topic unlocked"),
+    Action.hide: _l("Post hidden"),
+    Action.restore: _l("Post restored"),
+    Action.pin: _l("Summary pinned"),
+    Action.unpin: _l("Summary unpinned"),
+    Action.resolve_report: _l("Reports on a post upheld"),
+    Action.dismiss_report: _l("Reports on a post dismissed"),
+    Action.suspend: _l("Person suspended"),
+    Action.unsuspend: _l("Suspension lifted"),
+    Action.role: _l("Site role changed"),
+    Action.dialogue_state: _l("Dialogue state changed"),
+    Action.slow_mode: _l("Slow mode on"),
+    Action.slow_mode_end: _l("Slow mode off"),
+    Action.conduct: _l("Code of conduct edited"),
+}
 
 
 class ModerationError(ValueError):
@@ -38,9 +57,14 @@ def check_reason(reason: str | None, *, required: bool = True) -> str:
 
 
 def record(action: Action, *, by: User, reason: str = "", **targets) -> LogEntry:
-    """Write an entry in the public moderation log (in the caller's transaction)."""
+    """Write an entry in the public moderation log (in the caller's transaction).
+
+    What the entry is about has changed for its feeds too.
+    """
     entry = LogEntry(action=action, actor_id=by.id, reason=reason, **targets)
     db.session.add(entry)
+    if targets.get("dialogue_id") is not None:
+        mark_changed(dialogue_id=targets["dialogue_id"], topic_id=targets.get("topic_id"))
     return entry
 
 

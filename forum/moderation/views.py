@@ -97,28 +97,9 @@ def restore(post_id: int):
     return _act("restore", post, permalink(post), {"post": post, "topic": post.topic})
 
 
-ACTION_NAMES = {
-    services.Action.lock: _l("Topic locked"),
-    services.Action.unlock: _l("Topic unlocked"),
-    services.Action.hide: _l("Post hidden"),
-    services.Action.restore: _l("Post restored"),
-    services.Action.pin: _l("Summary pinned"),
-    services.Action.unpin: _l("Summary unpinned"),
-    services.Action.resolve_report: _l("Reports on a post upheld"),
-    services.Action.dismiss_report: _l("Reports on a post dismissed"),
-    services.Action.suspend: _l("Person suspended"),
-    services.Action.unsuspend: _l("Suspension lifted"),
-    services.Action.role: _l("Site role changed"),
-    services.Action.dialogue_state: _l("Dialogue state changed"),
-    services.Action.slow_mode: _l("Slow mode on"),
-    services.Action.slow_mode_end: _l("Slow mode off"),
-    services.Action.conduct: _l("Code of conduct edited"),
-}
-
-
 @bp.app_context_processor
 def action_names():
-    return {"action_names": ACTION_NAMES}
+    return {"action_names": services.ACTION_NAMES}
 
 
 @bp.get("/moderation/log")

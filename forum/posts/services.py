@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from forum import text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
@@ -76,7 +77,7 @@ def reply(
     number = db.session.execute(
         plain_update(Topic)
         .where(Topic.id == topic.id)
-        .values(post_count=Topic.post_count + 1, last_activity_at=now)
+        .values(post_count=Topic.post_count + 1, last_activity_at=now, changed_at=now)
         .returning(Topic.post_count)
     ).scalar_one()
     db.session.refresh(topic)
@@ -124,7 +125,12 @@ def reply(
     db.session.execute(
         plain_update(Dialogue)
         .where(Dialogue.id == topic.dialogue_id)
-        .values(post_count=Dialogue.post_count + 1, last_post_id=post.id, last_activity_at=now)
+        .values(
+            post_count=Dialogue.post_count + 1,
+            last_post_id=post.id,
+            last_activity_at=now,
+            changed_at=now,
+        )
     )
     topic.last_post_id = post.id
     db.session.flush()
@@ -191,6 +197,7 @@ def edit_post(
     post.prompt_id = new_prompt_id
     post.edited_at = utcnow()
     post.edit_count += 1
+    mark_changed(dialogue_id=post.topic.dialogue_id, topic_id=post.topic_id)
     db.session.flush()
     return post
 

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from forum import text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -94,6 +95,7 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
     summary.cited_post_ids = cited
     summary.updated_at = utcnow()
     summary.is_pinned = pinned
+    mark_changed(**_where(target))
     if pinned and not was_pinned:
         record(Action.pin, by=by, **_where(target))
     elif was_pinned and not pinned:

@@ -38,6 +38,8 @@ class Topic(db.Model):
         ForeignKey("post.id", use_alter=True, ondelete="SET NULL")
     )
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by anything the topic's feed shows (posts, edits, hides, lock, summary).
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Where each page of the threaded view begins (a post path per page), recomputed on write
     # so that reading any page is one range scan on (topic_id, path).
     page_starts: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)

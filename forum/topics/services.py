@@ -7,6 +7,7 @@ from sqlalchemy.orm import undefer
 
 from forum import text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
@@ -101,7 +102,7 @@ def open_topic(
     db.session.execute(
         plain_update(Dialogue)
         .where(Dialogue.id == dialogue.id)
-        .values(topic_count=Dialogue.topic_count + 1, last_activity_at=now)
+        .values(topic_count=Dialogue.topic_count + 1, last_activity_at=now, changed_at=now)
     )
     db.session.flush()
     return topic
@@ -162,6 +163,7 @@ def edit_topic(topic: Topic, *, title: str, framing: str, questions: list[str], 
     topic.render_version = text.RENDER_VERSION
     topic.edited_at = utcnow()
     topic.edit_count += 1
+    mark_changed(dialogue_id=topic.dialogue_id, topic_id=topic.id)
     db.session.flush()
     return topic
 

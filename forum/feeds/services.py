@@ -1,0 +1,166 @@
+"""What each feed holds, read in a few constant queries, and the validators that answer 304."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from forum.accounts.models import User
+from forum.dialogues.models import Dialogue, DialogueState
+from forum.extensions import db
+from forum.moderation.models import LogEntry
+from forum.posts.models import Post
+from forum.summaries.models import Summary
+from forum.topics.models import PromptQuestion, Topic
+
+SIZE = 50
+
+
+@dataclass
+class Item:
+    title: str
+    path: str  # the item's permanent address on this site, made absolute by the view
+    published: datetime
+    html: str
+    author: str = ""
+    category: str = ""
+    anchor: str = ""
+
+
+def _post_rows(*criteria, order):
+    """The newest visible posts matching criteria, with author, question and topic title."""
+    question = aliased(PromptQuestion)
+    return db.session.execute(
+        select(Post, User.display_name, question.text.label("question"), Topic.title)
+        .join(User, User.id == Post.author_id)
+        .join(Topic, Topic.id == Post.topic_id)
+        .join(Dialogue, Dialogue.id == Topic.dialogue_id)
+        .outerjoin(question, question.id == Post.prompt_id)
+        .where(Post.hidden_at.is_(None), *criteria)
+        .order_by(order)
+        .limit(SIZE)
+    ).all()
+
+
+def _post_items(rows) -> list[Item]:
+    return [
+        Item(
+            title=post.subject or str(_l("Re: %(title)s", title=title)),
+            path=f"/p/{post.id}",
+            published=post.created_at,
+            html=post.body_html,
+            author=name,
+            category=question or "",
+        )
+        for post, name, question, title in rows
+    ]
+
+
+def topic_items(topic: Topic) -> list[Item]:
+    """The newest posts of a topic, its pinned summary and its lock, newest first."""
+    rows = _post_rows(Post.topic_id == topic.id, order=Post.number.desc())
+    items = _post_items(rows)
+    summary = db.session.scalar(
+        select(Summary).where(Summary.topic_id == topic.id, Summary.is_pinned)
+    )
+    if summary is not None:
+        items.append(_summary_item(summary, topic.title, f"/t/{topic.id}"))
+    if topic.is_locked:
+        items.append(
+            Item(
+                title=str(_l("Topic locked: %(title)s", title=topic.title)),
+                path=f"/t/{topic.id}",
+                anchor=f"locked-{int(topic.locked_at.timestamp())}",
+                published=topic.locked_at,
+                html=str(_l("Locked by %(name)s: %(reason)s", name=topic.locked_by.display_name,
+                            reason=topic.lock_reason)),
+                author=topic.locked_by.display_name,
+            )
+        )  # fmt: skip
+    items.sort(key=lambda item: item.published, reverse=True)
+    return items
+
+
+def _summary_item(summary: Summary, title: str, path: str) -> Item:
+    return Item(
+        title=str(_l("Facilitators' summary: %(title)s", title=title)),
+        path=path,
+        anchor="summary",
+        published=summary.updated_at,
+        html=summary.html,
+        author=summary.author.display_name,
+    )
+
+
+def dialogue_items(dialogue: Dialogue) -> list[Item]:
+    """A dialogue's newest topics (framing and prompt questions) and its summaries."""
+    topics = db.session.execute(
+        select(Topic, User.display_name)
+        .join(User, User.id == Topic.author_id)
+        .where(Topic.dialogue_id == dialogue.id)
+        .order_by(Topic.created_at.desc())
+        .limit(SIZE)
+    ).all()
+    questions: dict[int, list[str]] = {}
+    for topic_id, wording in db.session.execute(
+        select(PromptQuestion.topic_id, PromptQuestion.text)
+        .where(PromptQuestion.topic_id.in_([t.id for t, _ in topics]))
+        .order_by(PromptQuestion.topic_id, PromptQuestion.position)
+    ):
+        questions.setdefault(topic_id, []).append(wording)
+    items = [
+        Item(
+            title=topic.title,
+            path=f"/t/{topic.id}",
+            published=topic.created_at,
+            html=topic.framing_html + _question_list(questions.get(topic.id, [])),
+            author=name,
+        )
+        for topic, name in topics
+    ]
+    summaries = db.session.execute(
+        select(Summary, Topic.title)
+        .outerjoin(Topic, Topic.id == Summary.topic_id)
+        .where(
+            Summary.is_pinned,
+            or_(Summary.dialogue_id == dialogue.id, Topic.dialogue_id == dialogue.id),
+        )
+    ).all()
+    for summary, title in summaries:
+        if summary.dialogue_id is not None:
+            items.append(_summary_item(summary, dialogue.title, f"/d/{dialogue.slug}"))
+        else:
+            items.append(_summary_item(summary, title, f"/t/{summary.topic_id}"))
+    items.sort(key=lambda item: item.published, reverse=True)
+    return items[:SIZE]
+
+
+def _question_list(wordings: list[str]) -> str:
+    from markupsafe import escape
+
+    if not wordings:
+        return ""
+    return "<ol>" + "".join(f"<li>{escape(w)}</li>" for w in wordings) + "</ol>"
+
+
+def site_items() -> list[Item]:
+    """The newest posts across the dialogues that are not archived."""
+    rows = _post_rows(Dialogue.state != DialogueState.archived, order=Post.id.desc())
+    return _post_items(rows)
+
+
+def site_changed_at() -> datetime | None:
+    """When anything the site feed shows last changed (one query)."""
+    return db.session.scalar(
+        select(func.max(Dialogue.changed_at)).where(Dialogue.state != DialogueState.archived)
+    )
+
+
+def log_head() -> tuple[int, datetime] | None:
+    """The newest moderation log entry's id and time (one query)."""
+    row = db.session.execute(
+        select(LogEntry.id, LogEntry.created_at).order_by(LogEntry.id.desc()).limit(1)
+    ).first()
+    return tuple(row) if row else None

@@ -1,0 +1,185 @@
+"""RSS 2.0 feeds that answer conditional GET with 304 after one cheap query."""
+
+import math
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import escape
+
+from forum.dialogues.services import find_dialogue
+from forum.feeds import services
+from forum.moderation.services import ACTION_NAMES, log_page
+from forum.topics.services import find_topic
+
+bp = Blueprint("feeds", __name__)
+
+FEED_TYPE = "application/rss+xml; charset=utf-8"
+FEED_LANGUAGE = "en"
+CACHE = "public, max-age=60"
+
+
+@bp.app_template_filter("rfc822")
+def rfc822(moment: datetime) -> str:
+    """A UTC time as RSS wants it: 'Mon, 23 Nov 2026 10:40:09 GMT'."""
+    return format_datetime(moment.replace(microsecond=0, tzinfo=UTC), usegmt=True)
+
+
+def absolute(path: str) -> str:
+    """An absolute address on this forum: the configured base URL, else the request's host."""
+    base = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+    return base + path
+
+
+def _http_time(moment: datetime) -> datetime:
+    """A change time rounded up to the second, as HTTP dates carry no fractions."""
+    return moment.replace(microsecond=0) + timedelta(seconds=math.ceil(moment.microsecond / 1e6))
+
+
+def _validators(key: str, changed: datetime | None) -> tuple[str, datetime]:
+    changed = changed or datetime(2000, 1, 1)
+    return f"{key}-{int(changed.timestamp() * 1_000_000)}", _http_time(changed)
+
+
+def _fresh(etag: str, modified: datetime) -> bool:
+    """Whether the client already has this version (If-None-Match wins over If-Modified-Since)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and since.replace(tzinfo=None) >= modified
+
+
+def _answer(etag: str, modified: datetime, build) -> Response:
+    """304 if the client is up to date, else the feed that build() renders."""
+    if _fresh(etag, modified):
+        response = Response(status=304)
+    else:
+        response = Response(build(), mimetype="application/rss+xml")
+        response.content_type = FEED_TYPE
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = CACHE
+    return response
+
+
+def _feed(*, title: str, link: str, description: str, items, built: datetime) -> str:
+    # One language for every reader, so that one cached copy and one ETag serve them all.
+    with force_locale(FEED_LANGUAGE):
+        return _render(title, link, description, items, built)
+
+
+def _render(title, link, description, items, built) -> str:
+    return render_template(
+        "feeds/rss.xml",
+        title=title,
+        link=absolute(link),
+        description=description,
+        self_url=absolute(request.path),
+        built=built,
+        items=items,
+        absolute=absolute,
+        language=FEED_LANGUAGE,
+    )
+
+
+def _missing(what: str) -> Response:
+    return Response(what, status=404, mimetype="text/plain")
+
+
+@bp.get("/t/<int:topic_id>/feed.rss")
+def topic(topic_id: int):
+    """A topic's newest posts, its pinned summary and its lock."""
+    found = find_topic(topic_id)
+    if found is None:
+        return _missing(_("No such topic."))
+    etag, modified = _validators(f"t{found.id}", found.changed_at)
+    return _answer(
+        etag,
+        modified,
+        lambda: _feed(
+            title=found.title,
+            link=url_for("topics.show", topic_id=found.id, slug=found.slug),
+            description=_("Replies in the topic %(title)s, from %(dialogue)s.",
+                          title=found.title, dialogue=found.dialogue.title),
+            items=services.topic_items(found),
+            built=found.changed_at,
+        ),
+    )  # fmt: skip
+
+
+@bp.get("/d/<slug>/feed.rss")
+def dialogue(slug: str):
+    """A dialogue's new topics with their prompt questions, and its summaries."""
+    found = find_dialogue(slug)
+    if found is None:
+        return _missing(_("No such dialogue."))
+    etag, modified = _validators(f"d{found.id}", found.changed_at)
+    return _answer(
+        etag,
+        modified,
+        lambda: _feed(
+            title=found.title,
+            link=url_for("dialogues.show", slug=found.slug),
+            description=_("New topics and summaries in %(title)s.", title=found.title),
+            items=services.dialogue_items(found),
+            built=found.changed_at,
+        ),
+    )
+
+
+@bp.get("/feed.rss")
+def site():
+    """The newest posts across the forum's dialogues."""
+    changed = services.site_changed_at()
+    etag, modified = _validators("site", changed)
+    return _answer(
+        etag,
+        modified,
+        lambda: _feed(
+            title="Dialogue Forum",
+            link=url_for("pages.index"),
+            description=_("The newest posts in every dialogue."),
+            items=services.site_items(),
+            built=changed or datetime(2000, 1, 1),
+        ),
+    )
+
+
+@bp.get("/moderation/log/feed.rss")
+def moderation_log():
+    """The public moderation log."""
+    head = services.log_head()
+    etag, modified = _validators(f"log{head[0] if head else 0}", head[1] if head else None)
+    return _answer(
+        etag,
+        modified,
+        lambda: _feed(
+            title=_("Moderation log"),
+            link=url_for("moderation.log"),
+            description=_("Every moderation act on this forum, who did it, when and why."),
+            items=_log_items(),
+            built=head[1] if head else datetime(2000, 1, 1),
+        ),
+    )
+
+
+def _log_items() -> list[services.Item]:
+    rows, _more = log_page(dialogue=None, page=1, per_page=services.SIZE)
+    items = []
+    for row in rows:
+        entry = row.LogEntry
+        subject = row.topic_title or row.dialogue_title or row.target_name or ""
+        items.append(
+            services.Item(
+                title=f"{ACTION_NAMES[entry.action]}: {subject}" if subject else
+                str(ACTION_NAMES[entry.action]),
+                path=url_for("moderation.log"),
+                anchor=f"e{entry.id}",
+                published=entry.created_at,
+                html=str(escape(entry.reason)),
+                author=row.actor_name,
+            )
+        )  # fmt: skip
+    return items
