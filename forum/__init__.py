@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(summaries_bp)
     app.register_blueprint(feeds_bp)
+    limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)

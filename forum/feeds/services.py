@@ -151,6 +151,19 @@ def site_items() -> list[Item]:
     return _post_items(rows)
 
 
+def topic_changed_at(topic_id: int) -> datetime | None:
+    """When a topic's feed last changed, or None if there is no such topic (one query)."""
+    return db.session.scalar(select(Topic.changed_at).where(Topic.id == topic_id))
+
+
+def dialogue_changed_at(slug: str) -> tuple[int, datetime] | None:
+    """A dialogue's id and when its feed last changed, or None (one query)."""
+    row = db.session.execute(
+        select(Dialogue.id, Dialogue.changed_at).where(Dialogue.slug == slug)
+    ).first()
+    return tuple(row) if row else None
+
+
 def site_changed_at() -> datetime | None:
     """When anything the site feed shows last changed (one query)."""
     return db.session.scalar(

@@ -91,41 +91,45 @@ def _missing(what: str) -> Response:
 @bp.get("/t/<int:topic_id>/feed.rss")
 def topic(topic_id: int):
     """A topic's newest posts, its pinned summary and its lock."""
-    found = find_topic(topic_id)
-    if found is None:
+    changed = services.topic_changed_at(topic_id)
+    if changed is None:
         return _missing(_("No such topic."))
-    etag, modified = _validators(f"t{found.id}", found.changed_at)
-    return _answer(
-        etag,
-        modified,
-        lambda: _feed(
-            title=found.title,
-            link=url_for("topics.show", topic_id=found.id, slug=found.slug),
-            description=_("Replies in the topic %(title)s, from %(dialogue)s.",
-                          title=found.title, dialogue=found.dialogue.title),
-            items=services.topic_items(found),
-            built=found.changed_at,
-        ),
-    )  # fmt: skip
+    etag, modified = _validators(f"t{topic_id}", changed)
+    return _answer(etag, modified, lambda: _topic_feed(find_topic(topic_id)))
+
+
+def _topic_feed(found) -> str:
+    description = _(
+        "Replies in the topic %(title)s, from %(dialogue)s.",
+        title=found.title,
+        dialogue=found.dialogue.title,
+    )
+    return _feed(
+        title=found.title,
+        link=url_for("topics.show", topic_id=found.id, slug=found.slug),
+        description=description,
+        items=services.topic_items(found),
+        built=found.changed_at,
+    )
 
 
 @bp.get("/d/<slug>/feed.rss")
 def dialogue(slug: str):
     """A dialogue's new topics with their prompt questions, and its summaries."""
-    found = find_dialogue(slug)
-    if found is None:
+    head = services.dialogue_changed_at(slug)
+    if head is None:
         return _missing(_("No such dialogue."))
-    etag, modified = _validators(f"d{found.id}", found.changed_at)
-    return _answer(
-        etag,
-        modified,
-        lambda: _feed(
-            title=found.title,
-            link=url_for("dialogues.show", slug=found.slug),
-            description=_("New topics and summaries in %(title)s.", title=found.title),
-            items=services.dialogue_items(found),
-            built=found.changed_at,
-        ),
+    etag, modified = _validators(f"d{head[0]}", head[1])
+    return _answer(etag, modified, lambda: _dialogue_feed(find_dialogue(slug)))
+
+
+def _dialogue_feed(found) -> str:
+    return _feed(
+        title=found.title,
+        link=url_for("dialogues.show", slug=found.slug),
+        description=_("New topics and summaries in %(title)s.", title=found.title),
+        items=services.dialogue_items(found),
+        built=found.changed_at,
     )
 
 
