@@ -40,29 +40,40 @@ ACTS = {
 }
 
 
-def _act(name: str, target, back: str, context: dict):
-    """Show the reason form for an act, or carry the act out, log it, and go back."""
-    service, title, done = ACTS[name]
-    form = ReasonForm()
+def _attempt(form, action, *, done: str, back: str, template: str, field=None, **context):
+    """Carry out an act when its form is valid (commit, confirm, go back), or show the form.
+
+    A refused act keeps what the person typed: 409 when it is already done, 400 for bad input
+    (its message beside `field` if given, else at the top of the form).
+    """
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            service(target, by=current_user, reason=form.reason.data)
+            action()
         except services.AlreadyDone as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
             status = 409
         except services.ModerationError as exc:
             db.session.rollback()
-            form.reason.errors.append(str(exc))
+            (field.errors if field is not None else form.form_errors).append(str(exc))
         else:
             db.session.commit()
             flash(str(done), "success")
             return redirect(back)
-    page = render_template(
-        "moderation/act.html", form=form, title=title, act=name, back=back, **context
-    )
-    return page, status
+    return render_template(template, form=form, **context), status
+
+
+def _act(name: str, target, back: str, context: dict):
+    """Show the reason form for an act, or carry the act out, log it, and go back."""
+    service, title, done = ACTS[name]
+    form = ReasonForm()
+
+    def act():
+        service(target, by=current_user, reason=form.reason.data)
+
+    return _attempt(form, act, done=done, back=back, template="moderation/act.html",
+                    field=form.reason, title=title, act=name, back_to=back, **context)  # fmt: skip
 
 
 @bp.route("/t/<int:topic_id>/lock", methods=["GET", "POST"])
@@ -125,23 +136,20 @@ def report(post_id: int):
     post = find_post(post_id) or abort(404)
     require("report", post)
     form = ReportForm()
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            reports.report_post(post, by=current_user, reason=form.reason.data, note=form.note.data)
-        except services.AlreadyDone as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 409
-        except services.ModerationError as exc:
-            db.session.rollback()
-            form.note.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Thank you. The moderators will look at your report."), "success")
-            return redirect(permalink(post))
-    page = render_template("moderation/report.html", form=form, post=post, topic=post.topic)
-    return page, status
+
+    def act():
+        reports.report_post(post, by=current_user, reason=form.reason.data, note=form.note.data)
+
+    return _attempt(
+        form,
+        act,
+        done=_("Thank you. The moderators will look at your report."),
+        back=permalink(post),
+        template="moderation/report.html",
+        field=form.note,
+        post=post,
+        topic=post.topic,
+    )
 
 
 @bp.get("/moderation/reports")
@@ -196,23 +204,9 @@ def _person(username: str):
 
 
 def _act_on_person(action, form, person, template: str, done: str):
-    """Carry out an act on a person from its form, or show the form with what went wrong."""
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            action()
-        except services.AlreadyDone as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 409
-        except services.ModerationError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("accounts.profile", username=person.username))
-    return render_template(template, form=form, person=person), status
+    """Carry out an act on a person from its form, then go back to their profile."""
+    back = url_for("accounts.profile", username=person.username)
+    return _attempt(form, action, done=done, back=back, template=template, person=person)
 
 
 @bp.route("/u/<username>/suspend", methods=["GET", "POST"])
@@ -269,25 +263,10 @@ def slow_mode(topic_id: int):
     topic = find_topic(topic_id) or abort(404)
     require("moderate_topic", topic)
     form = SlowModeForm(minutes=topic.slow_minutes if topic.is_slow else None)
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            services.set_slow_mode(
-                topic,
-                by=current_user,
-                minutes=form.minutes.data,
-                until=form.until.data,
-                reason=form.reason.data,
-            )
-        except services.AlreadyDone as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 409
-        except services.ModerationError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Slow mode is saved."), "success")
-            return redirect(topic_url(topic))
-    return render_template("moderation/slow_mode.html", form=form, topic=topic), status
+
+    def act():
+        services.set_slow_mode(topic, by=current_user, minutes=form.minutes.data,
+                               until=form.until.data, reason=form.reason.data)  # fmt: skip
+
+    return _attempt(form, act, done=_("Slow mode is saved."), back=topic_url(topic),
+                    template="moderation/slow_mode.html", topic=topic)  # fmt: skip
