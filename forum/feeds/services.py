@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
@@ -151,16 +151,24 @@ def site_items() -> list[Item]:
     return _post_items(rows)
 
 
+# The validators are read on every poll: plain Core statements on the tables, run on the
+# session's connection, skip the ORM's per-statement work.
+_TOPIC = Topic.__table__
+_DIALOGUE = Dialogue.__table__
+TOPIC_CHANGED = select(_TOPIC.c.changed_at).where(_TOPIC.c.id == bindparam("topic_id"))
+DIALOGUE_CHANGED = select(_DIALOGUE.c.id, _DIALOGUE.c.changed_at).where(
+    _DIALOGUE.c.slug == bindparam("slug")
+)
+
+
 def topic_changed_at(topic_id: int) -> datetime | None:
     """When a topic's feed last changed, or None if there is no such topic (one query)."""
-    return db.session.scalar(select(Topic.changed_at).where(Topic.id == topic_id))
+    return db.session.connection().execute(TOPIC_CHANGED, {"topic_id": topic_id}).scalar()
 
 
 def dialogue_changed_at(slug: str) -> tuple[int, datetime] | None:
     """A dialogue's id and when its feed last changed, or None (one query)."""
-    row = db.session.execute(
-        select(Dialogue.id, Dialogue.changed_at).where(Dialogue.slug == slug)
-    ).first()
+    row = db.session.connection().execute(DIALOGUE_CHANGED, {"slug": slug}).first()
     return tuple(row) if row else None
 
 
