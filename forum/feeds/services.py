@@ -16,6 +16,7 @@ from forum.summaries.models import Summary
 from forum.topics.models import PromptQuestion, Topic
 
 SIZE = 50
+QUESTION = aliased(PromptQuestion)  # made once, not per request
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Item:
 
 def _post_rows(*criteria, order):
     """The newest visible posts matching criteria, with author, question and topic title."""
-    question = aliased(PromptQuestion)
+    question = QUESTION
     return db.session.execute(
         select(Post, User.display_name, question.text.label("question"), Topic.title)
         .join(User, User.id == Post.author_id)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from forum.posts.models import Post
 
 REASON_MAX = 1000
+TARGET_USER = aliased(User)  # made once, not per request
 
 ACTION_NAMES = {
     Action.lock: _l("Topic locked"),
@@ -179,7 +180,7 @@ def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
 
 def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
     """A page of the public log, newest first, with actor, target user, topic and dialogue."""
-    target = aliased(User)
+    target = TARGET_USER
     query = (
         select(
             LogEntry,

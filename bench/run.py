@@ -1,0 +1,191 @@
+"""The forum against the bare-stack reference, endpoint by endpoint, in the same run.
+
+Run from the repository: `.venv/bin/python bench/run.py` (needs `wrk`, Debian's package; the
+script installs it with apt-get if it is missing). On a fresh instance it seeds, through the
+forum's own services, a 200-post threaded topic whose bodies come from ../shared/bench-ref/posts.py
+plus 500 topics of 20 posts for the lists; builds the reference database from the same bodies;
+serves the forum and the reference with gunicorn (2 sync workers each, loopback only); and drives
+them alternately with wrk in two rounds. It prints requests/s, p50 and p99 per endpoint and the
+ratio to the reference endpoint measured beside it. BENCH_DURATION (default 8s) sets each run;
+BENCH_LIST_TOPICS (default 500) the number of list topics; BENCH_WORKERS (default 2) the
+gunicorn workers of each app (1 to measure what one worker serves).
+"""
+
+import http.cookiejar
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "bench-ref"
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+LIST_TOPICS = int(os.environ.get("BENCH_LIST_TOPICS", "500"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+FORUM, REF = "http://127.0.0.1:8801", "http://127.0.0.1:8802"
+PASSWORD = "bench password"
+
+
+def ensure_wrk() -> str:
+    """Find wrk, installing Debian's package if it is missing."""
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def seed(instance: Path) -> list[str]:
+    """The forum to measure; returns the bodies of the long topic, for the reference."""
+    sys.path.insert(0, str(REFERENCE))
+    from posts import body
+
+    os.environ["FORUM_INSTANCE_PATH"] = str(instance)
+    from flask_migrate import upgrade
+
+    from forum import create_app
+    from forum.accounts.services import create_user
+    from forum.dialogues.services import assign_facilitator, create_dialogue
+    from forum.extensions import db
+    from forum.posts.services import reply
+    from forum.topics.services import open_topic
+
+    app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    rng = random.Random(7)
+    bodies = [body(rng, n) for n in range(200)]
+    with app.app_context():
+        upgrade()
+        people = [
+            create_user(username=f"member{i}", email=f"member{i}@example.org",
+                        password=PASSWORD, display_name=f"Member {i}")
+            for i in range(1, 21)
+        ]  # fmt: skip
+        dialogue = create_dialogue(slug="bench", title="Bench dialogue", by=None)
+        assign_facilitator(dialogue, people[0], by=None)
+        questions = ["One?", "Two?", "Three?"]
+        for t in range(LIST_TOPICS):
+            topic = open_topic(dialogue, title=f"List topic {t}", framing="Framing.",
+                               questions=questions, by=people[0])  # fmt: skip
+            for n in range(20):
+                reply(topic, by=people[n % 20], body=body(rng, n))
+            if t % 50 == 0:
+                db.session.commit()
+                print(f"  seeded {t + 1} list topics", flush=True)
+        topic = open_topic(dialogue, title="The long topic", framing="Framing.",
+                           questions=questions, by=people[0])  # fmt: skip
+        parents: list[int] = []
+        for n, text in enumerate(bodies):
+            parent = parents[rng.randrange(len(parents))] if parents and n % 3 else None
+            post = reply(topic, by=people[n % 20], body=text, parent_id=parent,
+                         prompt_id=topic.questions[n % 3].id)  # fmt: skip
+            parents.append(post.id)
+        db.session.commit()
+        long_topic = (topic.id, topic.slug)
+    return bodies, long_topic
+
+
+def serve(args: list[str], port: int, env: dict, cwd: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "-w", WORKERS, "-k", "sync",
+               "-b", f"127.0.0.1:{port}"]  # fmt: skip
+    process = subprocess.Popen([*command, *args], env={**os.environ, **env}, cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/hello" if port == 8802 else
+                                   f"http://127.0.0.1:{port}/healthz", timeout=1)  # fmt: skip
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server on port {port} did not start")
+
+
+def log_in(username: str) -> tuple[str, str]:
+    """Log in through the form; returns the Cookie header and a CSRF token for that session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{FORUM}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "login": username, "password": PASSWORD})
+    opener.open(f"{FORUM}/login", data.encode())
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, token
+
+
+def drive(wrk: str, url: str, headers: dict | None = None, script: Path | None = None):
+    """Requests per second, p50 and p99 of `wrk -t2 -c8` on one URL."""
+    extra = [arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")]
+    if script:
+        extra += ["-s", str(script)]
+    out = subprocess.run([wrk, "-t2", "-c8", f"-d{DURATION}", "--latency", *extra, url],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        raise RuntimeError(f"{url} answered errors:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
+    return rate, p50, p99
+
+
+def main() -> None:
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="forum-bench-"))
+    print(f"seeding {LIST_TOPICS} topics x 20 posts and a 200-post topic ...", flush=True)
+    bodies, (topic_id, slug) = seed(work / "instance")
+    sys.path.insert(0, str(REFERENCE))
+    from posts import build_db
+
+    build_db(str(work / "ref.sqlite"), bodies)
+    forum = serve(["wsgi:app"], 8801, {"FORUM_INSTANCE_PATH": str(work / "instance"),
+                                        "FORUM_RATELIMIT_ENABLED": "0"}, ROOT)  # fmt: skip
+    ref = serve(["app:app"], 8802, {"REF_DB": str(work / "ref.sqlite")}, REFERENCE)
+    try:
+        topic_url = f"{FORUM}/t/{topic_id}/{slug}"
+        shown = urllib.request.urlopen(topic_url).read().decode().count('<article class="post')
+        feed = f"{FORUM}/t/{topic_id}/feed.rss"
+        cookie, token = log_in("member2")
+        urllib.request.urlopen(urllib.request.Request(topic_url, headers={"Cookie": cookie}))
+        post_script = work / "post.lua"
+        body = urllib.parse.urlencode({"csrf_token": token, "body": bodies[0], "submit": "1"})
+        post_script.write_text(
+            'wrk.method = "POST"\n'
+            f'wrk.body = "{body}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["Cookie"] = "{cookie}"\n'
+        )
+        cases = [
+            (f"topic page ({shown} posts), anonymous", topic_url, {}, None, f"/rows/{shown}"),
+            (f"topic page ({shown} posts), logged in", topic_url, {"Cookie": cookie}, None,
+             f"/rows/{shown}"),
+            ("dialogue page (30 topics)", f"{FORUM}/d/bench", {}, None, "/rows/30"),
+            ("front page (1 dialogue)", f"{FORUM}/", {}, None, "/rows/1"),
+            ("topic feed (50 items)", feed, {}, None, "/rows/50"),
+            ("topic feed, 304", feed, "etag", None, "/hello"),
+            ("posting a reply", f"{FORUM}/t/{topic_id}/reply", {}, post_script, None),
+        ]  # fmt: skip
+        print(f"gunicorn {WORKERS} sync worker(s) each, wrk -t2 -c8 -d{DURATION}, loopback")
+        for round_number in (1, 2):
+            for name, url, headers, script, reference in cases:
+                if headers == "etag":  # posting in the previous round changed the feed
+                    headers = {"If-None-Match": urllib.request.urlopen(feed).headers["ETag"]}
+                ours = drive(wrk, url, headers, script)
+                line = (f"round {round_number}  {name:<34} {ours[0]:>7.0f} req/s"
+                        f"  p50 {ours[1]:>8}  p99 {ours[2]:>8}")  # fmt: skip
+                if reference:
+                    theirs = drive(wrk, REF + reference)
+                    line += (f"  | reference {reference:<9} {theirs[0]:>7.0f} req/s"
+                             f"  ratio {ours[0] / theirs[0]:.2f}")  # fmt: skip
+                print(line, flush=True)
+    finally:
+        for process in (forum, ref):
+            process.terminate()
+            process.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
