@@ -5,6 +5,7 @@ from itertools import groupby
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User
 from forum.clock import utcnow
@@ -42,12 +43,19 @@ def open_reports():
     from forum.posts.models import Post
 
     reports = db.session.scalars(
-        select(Report).where(Report.status == ReportStatus.open).order_by(Report.post_id, Report.id)
+        select(Report)
+        .options(selectinload(Report.reporter))
+        .where(Report.status == ReportStatus.open)
+        .order_by(Report.post_id, Report.id)
     ).all()
     groups = [(post_id, list(items)) for post_id, items in groupby(reports, lambda r: r.post_id)]
     posts = {
         post.id: post
-        for post in db.session.scalars(select(Post).where(Post.id.in_([g[0] for g in groups])))
+        for post in db.session.scalars(
+            select(Post)
+            .options(selectinload(Post.author), selectinload(Post.topic))
+            .where(Post.id.in_([g[0] for g in groups]))
+        )
     }
     groups.sort(key=lambda group: (-len(group[1]), group[1][0].id))
     return [(posts[post_id], items) for post_id, items in groups]

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from forum import text
 from forum.accounts.models import User
@@ -97,6 +98,7 @@ def conduct_revisions(language: str) -> list[ConductRevision]:
     return list(
         db.session.scalars(
             select(ConductRevision)
+            .options(selectinload(ConductRevision.editor))
             .where(ConductRevision.language == language)
             .order_by(ConductRevision.id.desc())
         )

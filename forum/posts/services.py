@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from forum import text
 from forum.accounts.models import User
@@ -207,6 +208,7 @@ def revisions(post: Post) -> list[PostRevision]:
     return list(
         db.session.scalars(
             select(PostRevision)
+            .options(selectinload(PostRevision.editor))
             .where(PostRevision.post_id == post.id)
             .order_by(PostRevision.id.desc())
         )

@@ -4,6 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from forum import text
 from forum.accounts.models import User
@@ -120,6 +121,7 @@ def revisions(summary: Summary) -> list[SummaryRevision]:
     return list(
         db.session.scalars(
             select(SummaryRevision)
+            .options(selectinload(SummaryRevision.editor))
             .where(SummaryRevision.summary_id == summary.id)
             .order_by(SummaryRevision.id.desc())
         )
