@@ -11,7 +11,7 @@ from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.moderation.models import Action, Report, ReportReason, ReportStatus
-from forum.moderation.services import AlreadyDone, check_reason, hide_post, record
+from forum.moderation.services import AlreadyDone, about_post, check_reason, hide_post, record
 
 REASON_NAMES = {
     ReportReason.harassment: _l("Harassment or abuse"),
@@ -78,15 +78,7 @@ def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
         raise AlreadyDone(_l("There is no open report on this post."))
     if hide and post.hidden_at is None:
         hide_post(post, by=by, reason=note)
-    record(
-        action,
-        by=by,
-        reason=note,
-        dialogue_id=post.topic.dialogue_id,
-        topic_id=post.topic_id,
-        post_id=post.id,
-        target_user_id=post.author_id,
-    )
+    record(action, by=by, reason=note, **about_post(post))
     db.session.flush()
     return closed
 

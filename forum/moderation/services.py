@@ -140,6 +140,16 @@ def set_slow_mode(
     )
 
 
+def about_post(post: "Post") -> dict:
+    """What a log entry about a post points at: the post, its topic, dialogue and author."""
+    return {
+        "dialogue_id": post.topic.dialogue_id,
+        "topic_id": post.topic_id,
+        "post_id": post.id,
+        "target_user_id": post.author_id,
+    }
+
+
 def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     """Hide a post from readers (its replies stay) and record why."""
     reason = check_reason(reason)
@@ -148,15 +158,7 @@ def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_at = utcnow()
     post.hidden_by_id = by.id
     post.hidden_reason = reason
-    return record(
-        Action.hide,
-        by=by,
-        reason=reason,
-        dialogue_id=post.topic.dialogue_id,
-        topic_id=post.topic_id,
-        post_id=post.id,
-        target_user_id=post.author_id,
-    )
+    return record(Action.hide, by=by, reason=reason, **about_post(post))
 
 
 def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
@@ -167,15 +169,7 @@ def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_at = None
     post.hidden_by_id = None
     post.hidden_reason = ""
-    return record(
-        Action.restore,
-        by=by,
-        reason=reason,
-        dialogue_id=post.topic.dialogue_id,
-        topic_id=post.topic_id,
-        post_id=post.id,
-        target_user_id=post.author_id,
-    )
+    return record(Action.restore, by=by, reason=reason, **about_post(post))
 
 
 def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):

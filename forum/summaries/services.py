@@ -96,11 +96,12 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
     summary.cited_post_ids = cited
     summary.updated_at = utcnow()
     summary.is_pinned = pinned
-    mark_changed(**_where(target))
     if pinned and not was_pinned:
         record(Action.pin, by=by, **_where(target))
     elif was_pinned and not pinned:
         record(Action.unpin, by=by, **_where(target))
+    else:  # no log entry, which would have marked the change for the feeds
+        mark_changed(**_where(target))
     db.session.flush()
     return summary
 
