@@ -1,9 +1,10 @@
 """Dialogues: creating and editing them, assigning facilitators, listing them."""
 
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, select
+from sqlalchemy import Select, case, delete, select
 from sqlalchemy.orm import aliased
 
 from forum import text
@@ -135,8 +136,9 @@ def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
     return result.rowcount > 0
 
 
-def list_dialogues():
-    """Every dialogue with its last post's author, open ones first, then by last activity."""
+@cache
+def _dialogue_list() -> Select:
+    """The front page's statement, built once (building it cost more than running it)."""
     from forum.posts.models import Post
 
     author = LAST_AUTHOR
@@ -145,9 +147,14 @@ def list_dialogues():
         (Dialogue.state == DialogueState.closed, 1),
         else_=2,
     )
-    return db.session.execute(
+    return (
         select(Dialogue, Post.id.label("last_post_id"), author.display_name.label("last_author"))
         .outerjoin(Post, Post.id == Dialogue.last_post_id)
         .outerjoin(author, author.id == Post.author_id)
         .order_by(order, Dialogue.last_activity_at.desc())
-    ).all()
+    )
+
+
+def list_dialogues():
+    """Every dialogue with its last post's author, open ones first, then by last activity."""
+    return db.session.execute(_dialogue_list()).all()

@@ -218,15 +218,23 @@ def mark_read(user: User, topic: Topic, *, read_before: int, shown: set[int]) ->
 def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: int):
     """A page of the dialogue's topics, sticky first then by last activity, with last posts.
 
-    Each row carries the topic, its last post's id, time and author, and (for a logged-in
-    reader) how far they have read it.
+    Each row carries what a topic's card shows (plain values, so that the card can be kept
+    under them: forum.topics.pieces), its last post's id, time and author, and (for a
+    logged-in reader) how far they have read it.
     """
     from forum.posts.models import Post
     from forum.summaries.models import Summary
 
     query = (
         select(
-            Topic,
+            Topic.id,
+            Topic.slug,
+            Topic.title,
+            Topic.is_sticky,
+            Topic.locked_at,
+            Topic.post_count,
+            Topic.question_count,
+            Topic.created_at,
             Summary.id.label("summary_id"),
             Post.id.label("last_post_id"),
             Post.created_at.label("last_post_at"),

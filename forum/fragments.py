@@ -1,0 +1,36 @@
+"""Pieces of pages rendered once and kept while nothing they show changes.
+
+Rendering the fifty posts of a topic page, or the thirty topics of a dialogue page, is most of
+what those pages cost. Each piece is a macro whose output depends only on its arguments (plain
+values: the row read from the database, every column it shows among them) and on the reader's
+language and time zone. Those are its key, whole: when anything a piece shows changes, so does
+its key, and nothing ever needs forgetting. Each worker keeps the FRAGMENTS pieces it used last.
+"""
+
+from functools import lru_cache
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale, get_timezone
+from markupsafe import Markup
+
+FRAGMENTS = 8192
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its own store of rendered pieces."""
+
+    @lru_cache(maxsize=app.config.get("FRAGMENTS", FRAGMENTS))
+    def rendered(template: str, macro: str, args: tuple, where: tuple) -> Markup:
+        return getattr(app.jinja_env.get_template(template).module, macro)(*args)
+
+    app.extensions["fragments"] = rendered
+
+
+def renderer(template: str, macro: str):
+    """A function of the macro's arguments that renders it, or takes it from the store.
+
+    Get one per page: it reads the reader's language and zone once.
+    """
+    rendered = current_app.extensions["fragments"]
+    where = (str(get_locale()), str(get_timezone()), request.script_root)
+    return lambda *args: rendered(template, macro, args, where)
