@@ -7,7 +7,10 @@ language and time zone. Those are its key, whole: when anything a piece shows ch
 its key, and nothing ever needs forgetting. Each worker keeps the FRAGMENTS pieces it used last.
 """
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import lru_cache
+from threading import Lock
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale, get_timezone
@@ -34,3 +37,28 @@ def renderer(template: str, macro: str):
     rendered = current_app.extensions["fragments"]
     where = (str(get_locale()), str(get_timezone()), request.script_root)
     return lambda *args: rendered(template, macro, args, where)
+
+
+class Kept:
+    """A bounded store of values under keys that name everything the values depend on.
+
+    For what a macro does not render (whole feeds): get(key, make) returns the value kept
+    under key, or makes, keeps and returns it; the least recently used go first.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value

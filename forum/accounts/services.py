@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import Role, User
+from forum.changes import mark_renamed
 from forum.clock import utcnow
 from forum.extensions import db
 
@@ -136,6 +137,7 @@ def set_password(user: User, password: str) -> None:
 
 def update_profile(user: User, **fields: str) -> None:
     """Update the profile fields a person may edit themselves."""
+    known_as = user.display_name
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise TypeError(f"not a profile field: {name}")
@@ -143,6 +145,8 @@ def update_profile(user: User, **fields: str) -> None:
     if not user.display_name:
         user.display_name = user.username
     db.session.flush()
+    if user.display_name != known_as:
+        mark_renamed(user.id)  # feeds show names: their validators must change
 
 
 def set_role(user: User, role: Role) -> None:

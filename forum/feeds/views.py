@@ -11,10 +11,18 @@ from markupsafe import escape
 
 from forum.dialogues.services import find_dialogue
 from forum.feeds import services
+from forum.fragments import Kept
 from forum.moderation.services import ACTION_NAMES, log_page
 from forum.topics.services import find_topic
 
 bp = Blueprint("feeds", __name__)
+KEPT = 64  # feeds kept built by each worker
+
+
+@bp.record_once
+def _keep_feeds(state) -> None:
+    state.app.extensions["feeds"] = Kept(state.app.config.get("FEEDS_KEPT", KEPT))
+
 
 FEED_TYPE = "application/rss+xml; charset=utf-8"
 FEED_LANGUAGE = "en"
@@ -56,7 +64,10 @@ def _answer(etag: str, modified: datetime, build) -> Response:
     if _fresh(etag, modified):
         response = Response(status=304)
     else:
-        response = Response(build(), mimetype="application/rss+xml")
+        # The ETag names the version of everything the feed shows, so a feed built once is
+        # kept under it (and the base address it was built with) until its content changes.
+        body = current_app.extensions["feeds"].get((etag, absolute("")), build)
+        response = Response(body, mimetype="application/rss+xml")
         response.content_type = FEED_TYPE
     response.set_etag(etag)
     response.last_modified = modified

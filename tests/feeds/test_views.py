@@ -188,9 +188,40 @@ def test_feed_cost_does_not_grow_with_the_topic(app, client, dialogue_setup, cre
             client.get(f"/t/{topic.id}/feed.rss")
         return len(log.statements)
 
-    cost(small)
+    client.get("/feed.rss")  # whatever a first request does once
     assert cost(small) == cost(big)
     assert len(parse(client.get(f"/t/{big.id}/feed.rss")).entries) == 50
+    assert cost(big) == 1  # built once, then kept under its validator
+
+
+def test_a_kept_feed_is_built_again_when_what_it_shows_changes(
+    app, client, dialogue_setup, create_post
+):
+    from forum.accounts.services import find_by_username, update_profile
+    from forum.posts.models import Post
+    from forum.posts.services import edit_post
+
+    topic = dialogue_setup.topic
+    post = create_post(topic, by="amina", body="Before the edit.")
+    create_post(dialogue_setup.topic, by="babar", body="Another voice.")
+    feed = f"/t/{topic.id}/feed.rss"
+    assert "Before the edit." in client.get(feed).text
+    with app.app_context():
+        edit_post(db.session.get(Post, post.id), by=find_by_username("amina"), body="After.")
+        db.session.commit()
+    entries = parse(client.get(feed)).entries
+    assert [e.description for e in entries if e.author == "Amina Diallo"] == ["<p>After.</p>"]
+    with app.app_context():
+        update_profile(find_by_username("babar"), display_name="Babar K.")
+        db.session.commit()
+    authors = {e.author for e in parse(client.get(feed)).entries}
+    assert authors == {"Amina Diallo", "Babar K."}
+    dialogue_feed = client.get(f"/d/{dialogue_setup.dialogue.slug}/feed.rss").text
+    assert "Lucía Pérez" in dialogue_feed  # the topic's opener
+    with app.app_context():
+        update_profile(find_by_username("lucia"), display_name="Lucía P.")
+        db.session.commit()
+    assert "Lucía P." in client.get(f"/d/{dialogue_setup.dialogue.slug}/feed.rss").text
 
 
 def test_unknown_feeds_are_plain_404s(client, dialogue_setup):
