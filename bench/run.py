@@ -6,7 +6,9 @@ forum's own services, a 200-post threaded topic whose bodies come from ../shared
 plus 500 topics of 20 posts for the lists; builds the reference database from the same bodies;
 serves the forum and the reference with gunicorn (2 sync workers each, loopback only); and drives
 them alternately with wrk in two rounds. It prints requests/s, p50 and p99 per endpoint and the
-ratio to the reference endpoint measured beside it. BENCH_DURATION (default 8s) sets each run;
+ratio to the reference endpoint measured beside it; then it sends 20,000 requests over every
+list topic's page and feed and prints each forum worker's memory after every 5,000 (it must stay
+flat: every store a worker keeps is bounded). BENCH_DURATION (default 8s) sets each run;
 BENCH_LIST_TOPICS (default 500) the number of list topics; BENCH_WORKERS (default 2) the
 gunicorn workers of each app (1 to measure what one worker serves).
 """
@@ -22,6 +24,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +71,13 @@ def seed(instance: Path) -> list[str]:
         dialogue = create_dialogue(slug="bench", title="Bench dialogue", by=None)
         assign_facilitator(dialogue, people[0], by=None)
         questions = ["One?", "Two?", "Three?"]
+        listed = []
         for t in range(LIST_TOPICS):
             topic = open_topic(dialogue, title=f"List topic {t}", framing="Framing.",
                                questions=questions, by=people[0])  # fmt: skip
             for n in range(20):
                 reply(topic, by=people[n % 20], body=body(rng, n))
+            listed.append((topic.id, topic.slug))
             if t % 50 == 0:
                 db.session.commit()
                 print(f"  seeded {t + 1} list topics", flush=True)
@@ -86,7 +91,7 @@ def seed(instance: Path) -> list[str]:
             parents.append(post.id)
         db.session.commit()
         long_topic = (topic.id, topic.slug)
-    return bodies, long_topic
+    return bodies, long_topic, listed
 
 
 def serve(args: list[str], port: int, env: dict, cwd: Path) -> subprocess.Popen:
@@ -131,11 +136,46 @@ def drive(wrk: str, url: str, headers: dict | None = None, script: Path | None =
     return rate, p50, p99
 
 
+def worker_memory(master: subprocess.Popen) -> list[int]:
+    """The resident memory (KiB) of each gunicorn worker under this master."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)))
+    return sizes
+
+
+def memory_check(master: subprocess.Popen, paths: list[str]) -> None:
+    """Four batches of 5,000 requests over many pages and feeds; each worker's memory after each.
+
+    The pages rotate over every list topic (page and feed) and the dialogue's pages: more
+    posts than the workers keep rendered, so the stores fill and must stay bounded.
+    """
+
+    def fetch(path: str) -> None:
+        with urllib.request.urlopen(FORUM + path) as response:
+            response.read()
+
+    print("memory of each forum worker (RSS, MiB), before and after each 5,000 requests:")
+    sizes = [worker_memory(master)]
+    print("  before:" + "".join(f"{kib / 1024:8.1f}" for kib in sizes[-1]))
+    with ThreadPoolExecutor(2) as pool:
+        for batch in range(1, 5):
+            start = (batch - 1) * 5000
+            list(pool.map(fetch, (paths[n % len(paths)] for n in range(start, start + 5000))))
+            sizes.append(worker_memory(master))
+            shown = "".join(f"{kib / 1024:8.1f}" for kib in sizes[-1])
+            print(f"  after {batch * 5000:>6,}:{shown}", flush=True)
+    growth = max(b - a for a, b in zip(sizes[2], sizes[4], strict=True))
+    print(f"  growth from 10,000 to 20,000 requests: {growth / 1024:.1f} MiB at most")
+
+
 def main() -> None:
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="forum-bench-"))
     print(f"seeding {LIST_TOPICS} topics x 20 posts and a 200-post topic ...", flush=True)
-    bodies, (topic_id, slug) = seed(work / "instance")
+    bodies, (topic_id, slug), listed = seed(work / "instance")
     sys.path.insert(0, str(REFERENCE))
     from posts import build_db
 
@@ -180,6 +220,10 @@ def main() -> None:
                     line += (f"  | reference {reference:<9} {theirs[0]:>7.0f} req/s"
                              f"  ratio {ours[0] / theirs[0]:.2f}")  # fmt: skip
                 print(line, flush=True)
+        pages = -(-LIST_TOPICS // 30)
+        rotation = [f"/t/{i}/{s}" for i, s in listed] + [f"/t/{i}/feed.rss" for i, _ in listed]
+        rotation += [f"/d/bench?page={n}" for n in range(1, pages + 1)]
+        memory_check(forum, rotation)
     finally:
         for process in (forum, ref):
             process.terminate()
