@@ -54,9 +54,12 @@ def threaded(topic: Topic, page: int) -> list:
     if not 1 <= page <= len(topic.page_starts):
         return []
     first, end = threads.page_range(topic.page_starts, page)
-    query = ROWS.where(Post.topic_id == topic.id, Post.path >= first)
-    if end is not None:
-        query = query.where(Post.path < end)
+    if end is None:
+        # The last page: still a bounded range, or PostgreSQL, seeing every later topic's
+        # paths above `first`, plans a scan of thousands of rows. No thread of this topic
+        # starts after its newest post.
+        end = threads.segment(topic.last_post_id + 1)
+    query = ROWS.where(Post.topic_id == topic.id, Post.path >= first, Post.path < end)
     return db.session.execute(query.order_by(Post.path)).all()
 
 
@@ -70,11 +73,20 @@ def flat(topic: Topic, page: int) -> list:
 
 
 def answering(topic: Topic, prompt_id: int, page: int) -> list:
-    """One page of the posts that answer a prompt question, oldest first."""
-    query = (
-        ROWS.where(Post.topic_id == topic.id, Post.prompt_id == prompt_id)
+    """One page of the posts that answer a prompt question, oldest first.
+
+    The page's first number is found on the (topic_id, prompt_id, number) index alone; only
+    then are the page's rows read, so a deep page never reads the rows before it.
+    """
+    criteria = (Post.topic_id == topic.id, Post.prompt_id == prompt_id)
+    first = db.session.scalar(
+        select(Post.number)
+        .where(*criteria)
         .order_by(Post.number)
-        .limit(PAGE_SIZE)
+        .limit(1)
         .offset((page - 1) * PAGE_SIZE)
     )
+    if first is None:
+        return []
+    query = ROWS.where(*criteria, Post.number >= first).order_by(Post.number).limit(PAGE_SIZE)
     return db.session.execute(query).all()
