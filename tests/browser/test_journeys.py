@@ -1,0 +1,220 @@
+"""The dialogue's journeys, done in Chromium with the mouse and keyboard as a person would.
+
+Each runs three times: desktop, a 360 x 740 phone (every page checked for sideways scrolling and
+screenshotted) and JavaScript off (see conftest.py).
+"""
+
+import re
+
+import feedparser
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PASSWORD
+
+
+def test_register_accept_the_code_log_in_and_switch_language(people, cast):
+    visitor = people("visitor")
+    page = visitor.page
+    username = f"newcomer-{cast.tag}"
+    visitor.go("/")
+    page.get_by_role("link", name="Register").first.click()
+    visitor.looked()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.get_by_label("Display name").fill("Nouvelle Venue")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator("main")).to_contain_text("Please accept the code of conduct")
+    expect(page.get_by_label("Username")).to_have_value(username)  # nothing typed is lost
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("I have read the code of conduct and will follow it.").check()
+    page.get_by_role("button", name="Create my account").click()
+    visitor.looked()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+    visitor.log_in(username)
+    expect(page.get_by_role("link", name="Nouvelle Venue")).to_be_visible()
+    page.get_by_role("button", name="Français").click()
+    visitor.looked()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_a_facilitator_opens_a_topic_with_three_prompt_questions(people, cast):
+    facilitator = people("facilitator")
+    page = facilitator.page
+    facilitator.log_in(cast.facilitator.username)
+    facilitator.go(f"/d/{cast.dialogue}")
+    page.get_by_role("link", name="Open a topic").click()
+    facilitator.looked()
+    page.get_by_label("Title").fill("Who holds the microphone?")
+    page.get_by_label("Framing").fill("Think of the **last meeting** you attended.")
+    questions = ["Who spoke first?", "Who was not in the room?", "What would you change?"]
+    for n, question in enumerate(questions, start=1):
+        page.get_by_label(f"Question {n}", exact=True).fill(question)
+    page.get_by_role("button", name="Open the topic").click()
+    facilitator.looked()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who holds the microphone?")
+    expect(page.locator(".framing strong")).to_have_text("last meeting")
+    expect(page.locator("ol.questions > li")).to_have_count(3)
+    for n, question in enumerate(questions):
+        expect(page.locator("ol.questions > li").nth(n)).to_contain_text(question)
+
+
+def test_a_participant_previews_answers_quotes_replies_and_edits(people, cast, topic_with_posts):
+    amina = people("amina")
+    page = amina.page
+    amina.log_in(cast.amina.username)
+    amina.go(topic_with_posts.url)
+    reply = page.locator("#reply")
+    reply.get_by_label("Answers the prompt question").select_option(label="2. When do you listen?")
+    reply.get_by_role("textbox", name="Your reply").fill("We listen **before** the meeting starts.")
+    reply.get_by_role("button", name="Preview").click()
+    amina.looked()
+    expect(page.locator(".preview strong")).to_have_text("before")
+    expect(page.get_by_role("textbox", name="Your reply")).to_have_value(
+        "We listen **before** the meeting starts."
+    )
+    expect(page.get_by_label("Answers the prompt question")).to_have_value(
+        str(topic_with_posts.questions[1])
+    )
+    page.get_by_role("button", name="Post reply").click()
+    amina.looked()
+    mine = page.locator("article.post", has_text="before the meeting starts")
+    expect(mine.locator(".badge", has_text="answers Q2")).to_be_visible()
+
+    second = page.locator(f"#p{topic_with_posts.second}")
+    second.get_by_role("link", name="Quote").click()
+    amina.looked()
+    quoted = page.get_by_role("textbox", name="Your reply")
+    expect(quoted).to_have_value(re.compile(r"^> .*changing plans", re.S))
+    quoted.press("End")
+    quoted.press_sequentially("\n\nYes, and the plans must change with them.")
+    page.get_by_role("button", name="Post reply").click()
+    amina.looked()
+    expect(page.locator("article.post blockquote", has_text="changing plans")).to_be_visible()
+
+    page.locator(f"#p{topic_with_posts.second}").get_by_role("link", name="Reply").click()
+    amina.looked()
+    page.get_by_role("textbox", name="Your reply").fill("A reply in the thread.")
+    page.get_by_role("button", name="Post reply").click()
+    amina.looked()
+    threaded = page.locator("article.post", has_text="A reply in the thread.")
+    expect(threaded).to_have_class(re.compile(r"\bd1\b"))  # indented under the post it answers
+
+    threaded.get_by_role("link", name="Edit").click()
+    amina.looked()
+    page.get_by_role("textbox", name="Your reply").fill("A reply in the thread, edited.")
+    page.get_by_role("button", name="Save").click()
+    amina.looked()
+    edited = page.locator("article.post", has_text="A reply in the thread, edited.")
+    edited.get_by_role("link", name="edited once").click()
+    amina.looked()
+    expect(page.locator("main")).to_contain_text("A reply in the thread.")
+    expect(page.locator("main")).to_contain_text("A reply in the thread, edited.")
+
+    reader = people("reader")
+    reader.log_in(cast.reader.username)
+    reader.go(f"/d/{cast.dialogue}")
+    expect(reader.page.get_by_role("link", name="5 new")).to_be_visible()
+
+
+def test_a_lock_reaches_a_reply_being_typed_and_keeps_its_text(people, cast, topic_with_posts):
+    babar = people("babar")
+    babar.log_in(cast.babar.username)
+    babar.go(topic_with_posts.url)
+    text = "My reply, typed slowly on a phone, with care."
+    babar.page.get_by_role("textbox", name="Your reply").fill(text)
+
+    moderator = people("moderator")
+    moderator.log_in(cast.moderator.username)
+    moderator.go(topic_with_posts.url)
+    moderator.page.get_by_role("link", name="Lock the topic").click()
+    moderator.looked()
+    moderator.page.get_by_label("Reason").fill("The dialogue round has ended; thank you all.")
+    moderator.page.get_by_role("button", name="Lock the topic").click()
+    expect(moderator.page.locator(".banner.locked")).to_contain_text("round has ended")
+
+    babar.page.get_by_role("button", name="Post reply").click()
+    babar.looked()
+    expect(babar.page.locator("main")).to_contain_text("The dialogue round has ended")
+    expect(babar.page.get_by_role("textbox", name="Your reply")).to_have_value(text)
+    babar.go(topic_with_posts.url)
+    expect(babar.page.locator("article.post", has_text=text)).to_have_count(0)
+
+
+def test_a_facilitator_pins_a_summary_citing_two_posts(people, cast, topic_with_posts):
+    facilitator = people("facilitator")
+    page = facilitator.page
+    facilitator.log_in(cast.facilitator.username)
+    facilitator.go(topic_with_posts.url)
+    page.get_by_role("link", name="Write a summary").click()
+    facilitator.looked()
+    first, second = topic_with_posts.first, topic_with_posts.second
+    page.get_by_label("Summary").fill(
+        f"Two threads so far: leadership (#p{first}) and changing plans (#p{second})."
+    )
+    page.get_by_role("button", name="Save the summary").click()
+    facilitator.looked()
+    expect(page.locator("#summary")).to_contain_text("Two threads so far")
+    for post in (first, second):
+        cited = page.locator(f"#p{post}").get_by_role("link", name="cited in the summary")
+        expect(cited).to_be_visible()
+    expect(page.locator("#summary").get_by_role("link", name=f"#p{first}")).to_be_visible()
+
+
+def test_a_report_leads_to_a_hidden_post_shown_in_the_public_log(people, cast, topic_with_posts):
+    amina = people("amina")
+    amina.log_in(cast.amina.username)
+    amina.go(topic_with_posts.url)
+    amina.page.locator(f"#p{topic_with_posts.second}").get_by_role("link", name="Report").click()
+    amina.looked()
+    amina.page.get_by_label("Off-topic").check()
+    amina.page.get_by_label("Note for the moderators").fill("Not about this dialogue.")
+    amina.page.get_by_role("button", name="Send the report").click()
+    amina.looked()
+
+    moderator = people("moderator")
+    moderator.log_in(cast.moderator.username)
+    moderator.page.get_by_role("link", name="Reports").click()
+    moderator.looked()
+    item = moderator.page.locator("section.report-group", has_text="changing plans")
+    expect(item).to_contain_text("Not about this dialogue.")  # moderators read the note
+    item.get_by_label("Resolution note (public)").fill("Off topic for this dialogue.")
+    item.get_by_role("button", name="Hide the post").click()
+    moderator.looked()
+
+    reader = people("reader")
+    reader.go(topic_with_posts.url)
+    hidden = reader.page.locator(f"#p{topic_with_posts.second}")
+    expect(hidden).to_contain_text("hidden by the moderators: Off topic for this dialogue.")
+    expect(hidden).not_to_contain_text("changing plans")
+    reader.page.get_by_role("link", name="Moderation log").click()
+    reader.looked()
+    entry = reader.page.locator("main").get_by_text("Off topic for this dialogue.").first
+    expect(entry).to_be_visible()
+    expect(reader.page.locator("main")).not_to_contain_text("Not about this dialogue.")
+    expect(reader.page.locator("main")).not_to_contain_text(cast.amina.name)
+
+
+def test_a_reader_finds_the_feed_from_the_topic_page(people, topic_with_posts):
+    reader = people("reader")
+    reader.go(topic_with_posts.url)
+    link = reader.page.locator('head link[rel="alternate"][type="application/rss+xml"]')
+    address = link.get_attribute("href")
+    response = reader.page.request.get(address)
+    assert response.ok and "rss" in response.headers["content-type"]
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo
+    texts = [entry.description for entry in feed.entries]
+    assert any("women who lead" in text for text in texts)
+    assert any("changing plans" in text for text in texts)
+    reader.page.get_by_role("link", name="Follow by RSS").click()  # and the visible link
+    assert "changing plans" in reader.page.content()
