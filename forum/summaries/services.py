@@ -3,7 +3,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum import text
@@ -30,13 +30,16 @@ def find_summary(target: Topic | Dialogue) -> Summary | None:
     return db.session.scalar(select(Summary).where(column == target.id))
 
 
+_PINNED_FOR_TOPIC = select(Summary).where(
+    Summary.is_pinned,
+    or_(Summary.topic_id == bindparam("topic_id"), Summary.dialogue_id == bindparam("dialogue_id")),
+)  # built once, like every statement on the topic page
+
+
 def pinned_for_topic(topic: Topic) -> tuple[Summary | None, Summary | None]:
     """The pinned summaries of a topic and of its dialogue, in one query."""
     rows = db.session.scalars(
-        select(Summary).where(
-            Summary.is_pinned,
-            or_(Summary.topic_id == topic.id, Summary.dialogue_id == topic.dialogue_id),
-        )
+        _PINNED_FOR_TOPIC, {"topic_id": topic.id, "dialogue_id": topic.dialogue_id}
     ).all()
     own = next((s for s in rows if s.topic_id == topic.id), None)
     dialogue = next((s for s in rows if s.dialogue_id == topic.dialogue_id), None)

@@ -1,9 +1,9 @@
 """Topics: opening them with prompt questions, editing them, and read markers."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from forum import text
 from forum.accounts.models import User
@@ -42,12 +42,15 @@ class TopicError(ValueError):
     """A topic that cannot be opened or changed as asked, with a message for the person."""
 
 
+# Built once: building a statement with its options cost as much as running it.
+_TOPIC = select(Topic).where(Topic.id == bindparam("topic_id"))
+_TOPIC_TO_READ = _TOPIC.options(undefer(Topic.page_starts), joinedload(Topic.questions))
+
+
 def find_topic(topic_id: int, *, with_pages: bool = False) -> Topic | None:
-    """Return the topic (and its dialogue), with its page map if asked."""
-    query = select(Topic).where(Topic.id == topic_id)
-    if with_pages:
-        query = query.options(undefer(Topic.page_starts))
-    return db.session.scalar(query)
+    """Return the topic (and its dialogue); with its page map and questions, to read it."""
+    query = _TOPIC_TO_READ if with_pages else _TOPIC
+    return db.session.execute(query, {"topic_id": topic_id}).unique().scalar_one_or_none()
 
 
 def _slug(title: str) -> str:
