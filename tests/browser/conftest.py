@@ -209,23 +209,39 @@ def people(browser, forum, screen, request):
         person.close()
 
 
+ROLES = {
+    "admin": Role.admin,
+    "moderator": Role.moderator,
+    "facilitator": Role.participant,
+    "amina": Role.participant,
+    "babar": Role.participant,
+    "reader": Role.participant,
+}
+
+
+def make_people(tag: str) -> dict:
+    """One account for each part in ROLES, named with tag (in an app context)."""
+    return {
+        key: accounts.create_user(
+            username=f"{key[:10]}-{tag}",
+            email=f"{key}-{tag}@example.org",
+            password=PASSWORD,
+            display_name=f"{key.title()} {tag}",
+            role=role,
+        )
+        for key, role in ROLES.items()
+    }
+
+
 @pytest.fixture
 def cast(forum):
     """Accounts and a dialogue of this test's own (unique names), made through the services."""
     tag = uuid.uuid4().hex[:6]
     with forum.app.app_context():
-        made = {}
-        for key, role in (("admin", Role.admin), ("moderator", Role.moderator),
-                          ("facilitator", Role.participant), ("amina", Role.participant),
-                          ("babar", Role.participant), ("reader", Role.participant)):  # fmt: skip
-            user = accounts.create_user(
-                username=f"{key[:10]}-{tag}",
-                email=f"{key}-{tag}@example.org",
-                password=PASSWORD,
-                display_name=f"{key.title()} {tag}",
-                role=role,
-            )
-            made[key] = SimpleNamespace(username=user.username, name=user.display_name)
+        made = {
+            key: SimpleNamespace(username=user.username, name=user.display_name)
+            for key, user in make_people(tag).items()
+        }
         dialogue = dialogues.create_dialogue(
             slug=f"allies-{tag}",
             title=f"Men as allies {tag}",

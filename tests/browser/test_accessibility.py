@@ -37,7 +37,6 @@ from types import SimpleNamespace
 import pytest
 
 from forum.accounts import services as accounts
-from forum.accounts.models import Role
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.moderation import people, reports
@@ -46,7 +45,7 @@ from forum.moderation.models import ReportReason
 from forum.posts import services as posts
 from forum.summaries import services as summaries
 from forum.topics import services as topics
-from tests.browser.conftest import OVERFLOW, PASSWORD, SCREENS
+from tests.browser.conftest import OVERFLOW, PASSWORD, SCREENS, make_people
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
@@ -127,17 +126,7 @@ def site(forum):
     """People, a dialogue and topics with every kind of post and moderation on show."""
     tag = uuid.uuid4().hex[:6]
     with forum.app.app_context():
-        made = {}
-        for key, role in (("admin", Role.admin), ("moderator", Role.moderator),
-                          ("facilitator", Role.participant), ("amina", Role.participant),
-                          ("babar", Role.participant), ("reader", Role.participant)):  # fmt: skip
-            made[key] = accounts.create_user(
-                username=f"{key[:10]}-{tag}",
-                email=f"{key}-{tag}@example.org",
-                password=PASSWORD,
-                display_name=f"{key.title()} {tag}",
-                role=role,
-            )
+        made = make_people(tag)
         moderator, facilitator = made["moderator"], made["facilitator"]
         amina, babar = made["amina"], made["babar"]
         accounts.update_profile(
