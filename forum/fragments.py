@@ -32,8 +32,11 @@ def init_app(app: Flask) -> None:
 def renderer(template: str, macro: str):
     """A function of the macro's arguments that renders it, or takes it from the store.
 
-    Get one per page: it reads the reader's language and zone once.
+    Get one per page: it reads the reader's language and zone once. While templates reload
+    (debug), nothing is kept, so that a developer sees every change to a macro.
     """
+    if current_app.jinja_env.auto_reload:
+        return getattr(current_app.jinja_env.get_template(template).module, macro)
     rendered = current_app.extensions["fragments"]
     where = (str(get_locale()), str(get_timezone()), request.script_root)
     return lambda *args: rendered(template, macro, args, where)

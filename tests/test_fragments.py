@@ -115,3 +115,11 @@ def test_a_topic_card_shows_new_replies_and_the_lock(app, client, dialogue_setup
     card = client.get(f"/d/{slug}").text
     assert "2 posts" in card and "Last post by Babar Khan" in card
     assert '<span class="badge">Locked</span>' in card
+
+
+def test_nothing_is_kept_while_templates_reload(app, client, dialogue_setup, create_post):
+    app.jinja_env.auto_reload = True  # as under `forum run --debug`: edited macros show at once
+    create_post(dialogue_setup.topic, by="amina", body="Kept nowhere.")
+    assert "Kept nowhere." in client.get(dialogue_setup.topic.url).text
+    client.get(f"/d/{dialogue_setup.dialogue.slug}")
+    assert app.extensions["fragments"].cache_info().currsize == 0
