@@ -46,7 +46,8 @@ class Kept:
     """A bounded store of values under keys that name everything the values depend on.
 
     For what a macro does not render (whole feeds): get(key, make) returns the value kept
-    under key, or makes, keeps and returns it; the least recently used go first.
+    under key, or makes, keeps and returns it; the least recently used go first. Like the
+    rendered pieces, nothing is kept while templates reload.
     """
 
     def __init__(self, size: int) -> None:
@@ -55,6 +56,8 @@ class Kept:
         self._lock = Lock()
 
     def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        if current_app.jinja_env.auto_reload:
+            return make()
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

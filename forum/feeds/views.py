@@ -66,10 +66,7 @@ def _answer(etag: str, modified: datetime, build) -> Response:
     else:
         # The ETag names the version of everything the feed shows, so a feed built once is
         # kept under it (and the base address it was built with) until its content changes.
-        kept = current_app.extensions["feeds"]
-        body = (
-            build() if current_app.jinja_env.auto_reload else kept.get((etag, absolute("")), build)
-        )
+        body = current_app.extensions["feeds"].get((etag, absolute("")), build)
         response = Response(body, mimetype="application/rss+xml")
         response.content_type = FEED_TYPE
     response.set_etag(etag)
