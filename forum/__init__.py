@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from forum.accounts.cli import user_cli
     from forum.accounts.views import bp as accounts_bp
+    from forum.backups.cli import backup_command, restore_command
     from forum.demo import demo_command
     from forum.dialogues.cli import dialogue_cli
     from forum.dialogues.views import bp as dialogues_bp
@@ -70,5 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(dialogue_cli)
     app.cli.add_command(posts_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(i18n.i18n_cli)
     return app

@@ -1,6 +1,9 @@
 """Fixtures: one migrated database per run, an app per test, a client that handles CSRF."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import flask_migrate
@@ -55,14 +58,21 @@ class Client(FlaskClient):
         return self.submit("/login", data, follow_redirects=follow_redirects)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database for the whole run, built by the migrations."""
-    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+@contextmanager
+def migrated_database(folder: Path) -> Iterator[str]:
+    """Yield the URL of a fresh database built by the migrations."""
+    with fresh_database(folder) as url:
         app = create_app(app_config(url))
         with app.app_context():
             flask_migrate.upgrade()
             db.engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database for the whole run, built by the migrations."""
+    with migrated_database(tmp_path_factory.mktemp("db")) as url:
         yield url
 
 

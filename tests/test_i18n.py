@@ -22,10 +22,10 @@ def source_messages() -> set:
         method_map, options_map = parse_mapping_cfg(handle)
     keywords = {**DEFAULT_KEYWORDS, **dict.fromkeys(KEYWORDS)}
     found = set()
-    for *_, message, _comments, _context in extract_from_dir(
+    for *_, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):
-        found.add(message if isinstance(message, str) else tuple(message))
+        found.add((message if isinstance(message, str) else tuple(message), context))
     return found
 
 
@@ -35,9 +35,9 @@ def test_catalogue_translates_every_string_of_the_source(language):
     with open(folder / "messages.po", "rb") as handle:
         catalogue = read_po(handle)
     missing = []
-    for message in source_messages():
+    for message, context in source_messages():
         msgid = message[0] if isinstance(message, tuple) else message
-        entry = catalogue.get(msgid)
+        entry = catalogue.get(msgid, context=context)
         if (
             entry is None
             or entry.fuzzy
@@ -47,7 +47,7 @@ def test_catalogue_translates_every_string_of_the_source(language):
     assert missing == [], f"{language} misses {len(missing)} strings"
     with open(folder / "messages.mo", "rb") as handle:
         compiled = read_mo(handle)
-    stale = [m.id for m in catalogue if m.id and compiled.get(m.id) is None]
+    stale = [m.id for m in catalogue if m.id and compiled.get(m.id, context=m.context) is None]
     assert stale == [], "messages.mo is older than messages.po: run `forum i18n compile`"
 
 

@@ -97,16 +97,17 @@ TOPICS = [
                 "quote": None,
                 "quote_text": "",
                 "body": dedent("""\
-                Merci Lucía pour cette question. Je réponds depuis Mopti, où nous faisons de la
+                Merci, Lucía, pour cette question. Je réponds depuis Mopti, où nous faisons de la
                 médiation entre éleveurs et agriculteurs depuis huit ans.
 
-                Ce dont nous avons besoin des hommes, c'est surtout **d'ouvrir des portes** :
+                Ce dont nous avons besoin de la part des hommes, c'est surtout **qu'ils nous
+                ouvrent des portes** :
                 auprès des chefs de village, des imams, des autorités qui ne reçoivent pas
                 facilement une délégation de femmes. Ce dont nous n'avons *pas* besoin, c'est
                 qu'ils parlent à notre place une fois la porte ouverte.
 
                 L'année dernière, mon beau-frère m'a accompagnée chez un chef de village.
-                Le chef a adressé toutes ses réponses à lui.
+                Le chef n'a adressé ses réponses qu'à lui.
                 C'était pourtant moi qui menais la discussion.
 
                 Je ne reproche rien à mon beau-frère, il a fait ce qu'on lui demandait. Mais la
@@ -122,7 +123,7 @@ TOPICS = [
                 "prompt": 1,
                 "parent": "amina1",
                 "quote": "amina1",
-                "quote_text": "Le chef a adressé toutes ses réponses à lui.",
+                "quote_text": "Le chef n'a adressé ses réponses qu'à lui.",
                 "body": dedent("""\
                 My French is school French, so forgive me if I miss some nuance, Amina. This
                 happens to us too. In our district programme, male volunteers often accompany
@@ -173,10 +174,10 @@ TOPICS = [
                 "quote": None,
                 "quote_text": "",
                 "body": dedent("""\
-                Oui Babar, ton français est très bien ! C'est exactement ce que nous avons
+                Oui, Babar, ton français est très bon ! C'est exactement ce que nous avons
                 essayé la fois suivante. Nous avons préparé la visite ensemble, et quand le chef
                 se tournait vers lui, il répondait simplement : « C'est Madame Diallo qui
-                conduit cette médiation. » À la troisième fois, le chef m'a parlé directement.
+                conduit cette médiation. » La troisième fois, le chef m'a parlé directement.
 
                 Donc ça marche, à moitié. Le vrai objectif, c'est que le chef me reçoive sans
                 accompagnateur la prochaine fois.
@@ -217,7 +218,7 @@ TOPICS = [
                     "Le soutien d'un homme devrait être temporaire, pas une condition permanente."
                 ),
                 "body": dedent("""\
-                Amina, esto me toca mucho. En Guatemala, cuando vamos a comunidades donde las
+                Amina, esto me toca de cerca. En Guatemala, cuando vamos a comunidades donde las
                 autoridades ancestrales son casi todas hombres, a veces pedimos a un compañero
                 que nos presente. Nosotras lo llamamos *acompañar sin sustituir*.
 
@@ -240,7 +241,7 @@ TOPICS = [
                 David, gracias por decirlo con claridad; te respondo con la misma claridad y
                 con respeto.
 
-                Entiendo la lógica, pero mi experiencia es distinta. Cuando hemos trabajado en
+                Entiendo la lógica, pero mi experiencia es distinta. Cuando trabajamos en
                 equipos "paritarios" con organizaciones de hombres, pasaron dos cosas:
 
                 1. en las reuniones, la comunidad se dirigía a los hombres, como contaba Amina;
@@ -265,7 +266,7 @@ TOPICS = [
                 Je suis médiateur communautaire à Gitega, surtout sur des conflits fonciers
                 entre familles.
 
-                L'an dernier, une médiation était conduite par ma collègue, Mme Ndayishimiye. Au
+                L'an dernier, ma collègue, Mme Ndayishimiye, conduisait une médiation. Au
                 milieu de la séance, un homme de l'une des familles l'a insultée et a dit qu'il
                 ne parlerait pas « à une femme qui n'a pas de terre ». Tout le monde m'a
                 regardé. J'ai eu envie de la défendre, de hausser le ton.
@@ -324,8 +325,9 @@ TOPICS = [
                 - and one practical arrangement (who signs, who speaks first, who reports back)
                   that would respect both concerns?
 
-                *David y Sofía: ¿podrían nombrar una cosa en la que coinciden con el otro, y un
-                acuerdo práctico que respete ambas preocupaciones? Gracias por la franqueza.*
+                *David y Sofía: ¿podrían señalar una cosa del mensaje de la otra persona en la que
+                coincidan, y un arreglo práctico que respete ambas preocupaciones? Gracias por la
+                franqueza.*
                 """),
                 "minutes": 610,
             },
@@ -427,7 +429,7 @@ TOPICS = [
                 **Lo que no necesitamos:**
 
                 - protectores que decidan por nosotras cuándo estamos en peligro;
-                - hombres que hablan de "empoderar a las mujeres" en paneles sin mujeres;
+                - hombres que hablen de "empoderar a las mujeres" en paneles sin mujeres;
                 - talleres sobre nosotras diseñados sin nosotras.
 
                 **Lo que sí necesitamos:**
@@ -544,7 +546,7 @@ TOPICS = [
 
                 C'est arrivé une fois. Ce n'était pas agréable pour lui, mais cela a renforcé la
                 confiance des femmes dans tout le groupe. Je pense que sans ce pouvoir réel de
-                dire non, la redevabilité reste un mot.
+                dire non, la redevabilité reste un vain mot.
                 """),
                 "minutes": 1850,
             },
@@ -607,8 +609,9 @@ TOPICS = [
                 souvent bénévole. Si la redevabilité des hommes devient une tâche de plus pour
                 elles, non payée, alors nous avons seulement déplacé le problème.
 
-                Je propose que chaque programme qui prévoit des mécanismes de redevabilité
-                prévoie aussi une indemnité et le transport pour les femmes qui y participent.
+                Je propose que chaque programme qui met en place des mécanismes de redevabilité
+                prévoie aussi une indemnité et la prise en charge du transport pour les femmes
+                qui y participent.
                 """),
                 "minutes": 2300,
             },
@@ -641,11 +644,11 @@ TOPICS = [
                 tomorrow and we will pin a summary at the top. Please tell us if we have
                 misrepresented you: we will correct it.
 
-                *Merci à toutes et à tous pour la qualité des échanges. Un résumé sera épinglé
-                en haut du sujet.*
+                *Merci à toutes et à tous pour la qualité des échanges. Une synthèse sera
+                épinglée en haut du sujet.*
 
-                *Gracias a todas y todos. Publicaremos un resumen arriba del tema; si algo no
-                refleja lo que dijeron, avísennos.*
+                *Gracias a todas y todos. Fijaremos una síntesis al comienzo del tema; si algo
+                no refleja lo que dijeron, avísennos.*
 
                 The conversation continues in the new topic on the safety of women mediators.
                 """),
@@ -750,7 +753,7 @@ TOPICS = [
                 dinero extranjero.
 
                 La campaña no buscaba convencer a nadie: buscaba aislarlas. Algunas familias
-                dejaron de invitarlas, y una de ellas pidió dejar la mediación durante seis
+                dejaron de invitarlas, y una de las dos pidió dejar la mediación durante seis
                 meses.
 
                 El desprestigio es una forma de violencia, aunque no deje marcas.
@@ -794,8 +797,8 @@ TOPICS = [
                 Amina, le binôme, c'est aussi ce que nous faisons à Gitega. Il m'arrive d'être
                 le deuxième membre du binôme d'une collègue.
 
-                Mais attention à une idée fausse : la présence d'un homme ne rend pas toujours
-                la médiatrice plus sûre. Dans certaines familles, voir une femme arriver avec un
+                Mais attention à une idée fausse : la présence d'un homme ne protège pas
+                toujours la médiatrice. Dans certaines familles, voir une femme arriver avec un
                 homme qui n'est pas son mari provoque des rumeurs, et les rumeurs deviennent des
                 menaces.
 
@@ -868,7 +871,7 @@ TOPICS = [
 
                 1. **pregúntenle primero** a ella qué quiere que hagan;
                 2. no reenvíen nunca la imagen, ni siquiera para criticarla;
-                3. guarden la evidencia para el registro del que habla Babar.
+                3. guarden las pruebas para el registro del que habla Babar.
                 """),
                 "minutes": 560,
             },
@@ -885,7 +888,7 @@ TOPICS = [
                 nuestra experiencia: las medidas que funcionan son baratas, pero **nadie las
                 financia**. Propongo tres cosas para donantes y redes:
 
-                - una línea presupuestaria fija para seguridad en cada proyecto: crédito
+                - una línea presupuestaria fija para seguridad en cada proyecto: saldo
                   telefónico, transporte en pareja, alojamiento de emergencia;
                 - un fondo de respuesta rápida que pueda desembolsar en 48 horas;
                 - que las propias mediadoras decidan cómo se usa.
@@ -904,7 +907,7 @@ TOPICS = [
                 "quote": "facilitator3",
                 "quote_text": "un fondo de respuesta rápida que pueda desembolsar en 48 horas",
                 "body": dedent("""\
-                Oui, mille fois oui. Mais j'ai une expérience récente avec un fonds de réponse
+                Oui, mille fois oui. Mais j'ai eu affaire récemment à un fonds d'intervention
                 rapide : le formulaire était seulement en anglais, il demandait un devis et un
                 compte bancaire au nom de l'organisation, et la réponse est arrivée après trois
                 semaines. Ma collègue menacée était partie chez sa sœur bien avant.

@@ -52,6 +52,23 @@ def test_editing_keeps_revisions_and_unpinning_takes_it_down(app, client, dialog
         assert actions == [Action.pin, Action.unpin]
 
 
+def test_an_edited_summary_and_an_edited_post_agree_in_french_and_spanish(
+    client, dialogue_setup, create_post
+):
+    topic = dialogue_setup.topic
+    post = create_post(topic, by="lucia", body="First words")
+    client.login("lucia")
+    client.submit(f"/p/{post.id}/edit", {"body": "Better words"})
+    client.submit(f"/t/{topic.id}/summary", {"source": "First version", "pinned": "y"})
+    client.submit(f"/t/{topic.id}/summary", {"source": "Second version", "pinned": "y"})
+    page = client.get(topic.url, headers={"Accept-Language": "fr"}).text
+    assert "Rédigée par Lucía Pérez" in page  # la synthèse
+    assert ">modifiée une fois</a>" in page and ">modifié une fois</a>" in page  # le message
+    page = client.get(topic.url, headers={"Accept-Language": "es"}).text
+    assert "Escrita por Lucía Pérez" in page  # la síntesis
+    assert ">editada una vez</a>" in page and ">editado una vez</a>" in page  # el mensaje
+
+
 def test_preview_saves_nothing_and_an_empty_summary_is_refused(app, client, dialogue_setup):
     topic = dialogue_setup.topic
     client.login("lucia")
