@@ -19,6 +19,7 @@ from forum.permissions import can, reply_refusal
 from forum.posts import threads
 from forum.posts.models import Post, PostRevision
 from forum.topics.models import PromptQuestion, Topic
+from forum.topics.services import read_own_post
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -136,6 +137,7 @@ def reply(
     topic.last_post_id = post.id
     db.session.flush()
     topic.page_starts = threads.compute_page_starts(topic.id, topic.page_starts, root_path)
+    read_own_post(by, topic, number)
     db.session.flush()
     return post
 
