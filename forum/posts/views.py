@@ -45,8 +45,9 @@ def reply(topic_id: int):
             abort(404)
         if request.method == "GET":
             form.prompt.data = parent.prompt_id
-            if request.args.get("quote"):
-                form.body.data = services.quotation(parent)
+            quote = request.args.get("quote")
+            if quote:  # "1": no passage chosen (the link without the script)
+                form.body.data = services.quotation(parent, None if quote == "1" else quote)
     refusal = reply_refusal(current_user, topic)
     preview = None
     if form.validate_on_submit():
