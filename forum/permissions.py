@@ -3,12 +3,12 @@
 from collections.abc import Callable
 
 from flask import abort, g, has_request_context
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from forum.accounts.models import Role
+from forum.clock import shown
 from forum.extensions import db, login_manager
 
 
@@ -57,7 +57,7 @@ def lock_notice(topic) -> str:
         _l(
             "Topic locked by %(name)s on %(date)s: %(reason)s",
             name=topic.locked_by.display_name,
-            date=format_datetime(topic.locked_at, "medium"),
+            date=shown(topic.locked_at),
             reason=topic.lock_reason,
         )
     )

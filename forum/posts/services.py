@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import text
 from forum.accounts.models import User
 from forum.changes import mark_changed
-from forum.clock import utcnow
+from forum.clock import shown, utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -157,7 +157,7 @@ def _check_pace(topic: Topic, by: User, now) -> None:
         raise PostError(
             _l(
                 "This topic is in slow mode: you may post here again at %(time)s.",
-                time=format_datetime(allowed_at, "short"),
+                time=shown(allowed_at),
             )
         )
 
