@@ -1,8 +1,10 @@
-"""The interface language: choosing it per request, switching it, and the translation commands."""
+"""The interface language and time zone: choosing them per request, switching the language, and
+the translation commands."""
 
 import os
 
 import click
+import pytz
 from flask import Blueprint, Flask, abort, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -31,6 +33,14 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def select_timezone() -> str | None:
+    """The zone chosen in the person's profile; None (UTC) for everyone else."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    zone = current_user.timezone
+    return zone if zone in pytz.all_timezones_set else None
 
 
 @bp.route("/language/<code>", methods=["GET", "POST"])

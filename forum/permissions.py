@@ -3,12 +3,12 @@
 from collections.abc import Callable
 
 from flask import abort, g, has_request_context
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from forum.accounts.models import Role
+from forum.clock import shown
 from forum.extensions import db, login_manager
 
 
@@ -57,7 +57,7 @@ def lock_notice(topic) -> str:
         _l(
             "Topic locked by %(name)s on %(date)s: %(reason)s",
             name=topic.locked_by.display_name,
-            date=format_datetime(topic.locked_at, "medium"),
+            date=shown(topic.locked_at),
             reason=topic.lock_reason,
         )
     )
@@ -67,8 +67,32 @@ def _reply(user, topic) -> bool:
     return reply_refusal(user, topic) is None
 
 
+def edit_refusal(user, post) -> str | None:
+    """Why this person may not edit this post now, or None if they may.
+
+    Only its author edits a post, and only while its topic takes replies: once the topic is
+    locked or its dialogue closed, what was said stays as it was, for a summary cites it.
+    """
+    from forum.topics.models import Topic
+
+    if not user.is_authenticated:
+        return str(_l("Please log in to edit your posts."))
+    if post.author_id != user.id or post.hidden_at is not None:
+        return str(_l("Only its author can edit a post."))
+    if user.is_suspended:
+        return str(_l("Your account is suspended, so you cannot edit your posts."))
+    # A post, or a row of a topic page: its topic is in the session already, so no query.
+    topic = db.session.get(Topic, post.topic_id)
+    if not topic.dialogue.is_open:
+        return str(_l("This dialogue is closed: its posts can no longer be edited."))
+    if topic.is_locked:
+        return str(_l("This topic is locked: its posts can no longer be edited."))
+    return None
+
+
 def _edit_post(user, post) -> bool:
-    return _member(user) and post.author_id == user.id and post.hidden_at is None
+    # The author first: a topic page asks this of every post it shows.
+    return user.is_authenticated and post.author_id == user.id and edit_refusal(user, post) is None
 
 
 def _moderate_topic(user, topic) -> bool:

@@ -1,12 +1,10 @@
-"""What every template can use: the current address, display names for codes, cleaned HTML."""
-
-from functools import lru_cache
+"""What every template can use: the current address, names for codes, cleaned HTML, times."""
 
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from forum import fragments, text
+from forum import clock, fragments, text
 from forum.accounts.models import Role
 from forum.permissions import can, lock_notice
 from forum.posts.pieces import posts_html
@@ -31,24 +29,10 @@ def country_name(code: str) -> str:
     return get_locale().territories.get(code, code)
 
 
-@lru_cache(maxsize=8192)
-def _formatted(moment, format: str | None, locale: str, zone: str) -> str:
-    return format_datetime(moment, format)
-
-
-def datetimeformat(moment, format: str | None = None) -> str:
-    """A time in the reader's language and zone; each one is formatted once per worker.
-
-    Babel spends a tenth of a millisecond on every time, and a dialogue page shows dozens; the
-    result depends only on the time, the format, the language and the zone, its key.
-    """
-    return _formatted(moment, format, str(get_locale()), str(get_timezone()))
-
-
 def init_app(app: Flask) -> None:
     """Register the template globals and filters."""
     app.jinja_env.filters["cleaned"] = text.cleaned
-    app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.filters["datetimeformat"] = clock.shown
     fragments.init_app(app)
     app.jinja_env.globals.update(
         can=can,
@@ -58,6 +42,7 @@ def init_app(app: Flask) -> None:
         topic_url=topic_url,
         country_name=country_name,
         role_name=ROLE_NAMES.get,
+        zone_name=clock.zone_name,
     )
 
     @app.context_processor

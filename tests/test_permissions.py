@@ -11,7 +11,10 @@ import pytest
 
 from forum.accounts.models import Role
 from forum.accounts.services import find_by_username
+from forum.dialogues.models import DialogueState
 from forum.extensions import db
+from forum.moderation.services import lock_topic
+from forum.posts.models import Post
 from forum.summaries.services import save_summary
 from forum.topics.models import Topic
 
@@ -181,3 +184,38 @@ def test_who_may_do_what(app, world):
             assert refused(response) != allowed, (role, method, rule, response.status_code)
             checked += 1
     assert checked == len(MATRIX) * len(ROLES)
+
+
+def _lock(topic):
+    lock_topic(topic, by=find_by_username("lucia"), reason="Done: see the summary.")
+
+
+def _close(topic):
+    topic.dialogue.state = DialogueState.closed
+
+
+@pytest.mark.parametrize(
+    ("freeze", "message"),
+    [
+        (_lock, "This topic is locked: its posts can no longer be edited."),
+        (_close, "This dialogue is closed: its posts can no longer be edited."),
+    ],
+)
+def test_a_post_is_frozen_once_its_topic_is_locked_or_its_dialogue_closed(
+    app, world, freeze, message
+):
+    client = app.test_client()
+    client.login("amina")
+    edit = f"/p/{world.post.id}/edit"
+    token = client.csrf_token(edit)
+    with app.app_context():
+        freeze(db.session.get(Topic, world.topic.id))
+        db.session.commit()
+    assert not client.get(world.topic.url).text.count(f'href="{edit}"')  # no link to it
+    page = client.get(edit)
+    assert page.status_code == 403 and message in page.text
+    refused = client.post(edit, data={"csrf_token": token, "body": "Rewritten after the lock"})
+    assert refused.status_code == 403
+    assert message in refused.text and "Rewritten after the lock</textarea>" in refused.text
+    with app.app_context():
+        assert db.session.get(Post, world.post.id).body_source == "I agree."

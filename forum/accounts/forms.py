@@ -1,5 +1,10 @@
 """Forms for registering, logging in, and editing a profile or password."""
 
+import unicodedata
+from functools import lru_cache
+
+import pytz
+from babel.dates import get_timezone_location
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +36,52 @@ def country_choices() -> list[SelectChoice]:
     ]
     countries.sort(key=lambda choice: choice.label.casefold())
     return [SelectChoice("", _l("Not given")), *countries]
+
+
+# The regions of the IANA zone names; the others (US/..., Canada/..., GMT) repeat their zones.
+ZONE_REGIONS = {
+    "Africa": _l("Africa"),
+    "America": _l("Americas"),
+    "Antarctica": _l("Antarctica"),
+    "Arctic": _l("Arctic"),
+    "Asia": _l("Asia"),
+    "Atlantic": _l("Atlantic Ocean"),
+    "Australia": _l("Australia"),
+    "Europe": _l("Europe"),
+    "Indian": _l("Indian Ocean"),
+    "Pacific": _l("Pacific Ocean"),
+}
+
+
+def unidecoded(text: str) -> str:
+    """The text without accents, casefolded: a sort key that readers of any language expect."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+
+
+def zone_choices() -> list[SelectChoice]:
+    """UTC, then the common time zones by region, each as 'Country (City)' in the reader's
+    language, so that a person finds theirs by their country."""
+    return _zone_choices(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _zone_choices(language: str) -> list[SelectChoice]:
+    countries = {zone: code for code, zones in pytz.country_timezones.items() for zone in zones}
+    territories = get_locale().territories
+    choices = []
+    for zone in pytz.common_timezones:
+        region = ZONE_REGIONS.get(zone.split("/")[0])
+        if region is None:
+            continue
+        city = get_timezone_location(zone, locale=language, return_city=True)
+        country = territories.get(countries.get(zone, ""))
+        label = f"{country} ({city})" if country and country != city else city
+        choices.append(SelectChoice(zone, label, optgroup=str(region)))
+    # By letter, accents aside ('Bénin' beside 'Belize', not after 'Burundi').
+    choices.sort(key=lambda choice: (choice.optgroup, unidecoded(choice.label)))
+    return [SelectChoice("", _l("UTC (the default)")), *choices]
 
 
 def _service_check(check):
@@ -115,9 +166,16 @@ class ProfileForm(FlaskForm):
         ],
     )
 
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=[],
+        description=_l("The forum shows every date and time in this zone."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
+        self.timezone.choices = zone_choices()
 
 
 class PasswordForm(FlaskForm):

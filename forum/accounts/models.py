@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2), default="")
     bio: Mapped[str] = mapped_column(String(500), default="")
     locale: Mapped[str] = mapped_column(String(5), default="")
+    # An IANA time zone name ('Europe/Paris') for the times pages show; empty: UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=20, validate_strings=True),
         default=Role.participant,

@@ -17,7 +17,7 @@ from forum.extensions import db
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 PASSWORD_MIN_LENGTH = 10
-PROFILE_FIELDS = ("display_name", "organisation", "country", "bio", "locale")
+PROFILE_FIELDS = ("display_name", "organisation", "country", "bio", "locale", "timezone")
 
 
 class AccountError(ValueError):

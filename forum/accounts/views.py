@@ -1,13 +1,14 @@
 """Pages for registering, logging in and out, and profiles."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from forum.clock import shown
 from forum.extensions import db, limiter, login_manager
 from forum.security import safe_next
 
@@ -81,7 +82,7 @@ def suspension_message(user) -> str:
     if user.suspended_until:
         return _(
             "Your account is suspended until %(until)s: %(reason)s",
-            until=format_datetime(user.suspended_until),
+            until=shown(user.suspended_until),
             reason=user.suspension_reason,
         )
     return _("Your account is suspended: %(reason)s", reason=user.suspension_reason)
@@ -119,6 +120,7 @@ def edit_profile():
             country=form.country.data,
             bio=form.bio.data,
             locale=form.locale.data,
+            timezone=form.timezone.data,
         )
         db.session.commit()
         refresh()  # the confirmation speaks the language just chosen

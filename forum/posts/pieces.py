@@ -12,13 +12,14 @@ def posts_html(rows, *, topic_id: int, numbers: dict, read_before: int | None, f
     """The posts of one page of a topic.
 
     numbers maps question ids to their numbers, cited maps post ids to where the summary citing
-    them is; read_before is the last post number the reader had read (None if anonymous).
+    them is; read_before is the last post number the reader had read (None if anonymous). A
+    reader's own posts are never new to them, whichever device they wrote them on.
     """
     post = renderer("posts/_post.html", "post")
     reader = current_user._get_current_object()
     html = []
     for row in rows:
-        unread = read_before is not None and row.number > read_before
+        unread = read_before is not None and row.number > read_before and row.author_id != reader.id
         html.append(post(row, topic_id, numbers.get(row.prompt_id), flat, cited.get(row.id),
                          unread, reply, can("edit_post", row, reader), moderator))  # fmt: skip
     return Markup("\n").join(html)

@@ -18,6 +18,7 @@ def _select_rows() -> Select:
     return (
         select(
             Post.id,
+            Post.topic_id,
             Post.number,
             Post.parent_id,
             Post.depth,

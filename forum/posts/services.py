@@ -1,9 +1,10 @@
 """Posts: replying, quoting, editing with revisions, finding a post's page, re-rendering."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask_babel import format_datetime
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import text
 from forum.accounts.models import User
 from forum.changes import mark_changed
-from forum.clock import utcnow
+from forum.clock import shown, utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -19,6 +20,7 @@ from forum.permissions import can, reply_refusal
 from forum.posts import threads
 from forum.posts.models import Post, PostRevision
 from forum.topics.models import PromptQuestion, Topic
+from forum.topics.services import read_own_post
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -136,6 +138,7 @@ def reply(
     topic.last_post_id = post.id
     db.session.flush()
     topic.page_starts = threads.compute_page_starts(topic.id, topic.page_starts, root_path)
+    read_own_post(by, topic, number)
     db.session.flush()
     return post
 
@@ -154,15 +157,38 @@ def _check_pace(topic: Topic, by: User, now) -> None:
         raise PostError(
             _l(
                 "This topic is in slow mode: you may post here again at %(time)s.",
-                time=format_datetime(allowed_at, "short"),
+                time=shown(allowed_at),
             )
         )
 
 
-def quotation(post: Post) -> str:
-    """The Markdown that quotes a post, attributed to its author, ready to reply under."""
-    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_source.splitlines())
-    return f"> **{post.author.display_name} wrote:**\n>\n{quoted}\n\n"
+def said(post: Post, passage: str) -> bool:
+    """Say whether the post really says this passage (in its source or as it reads on the page)."""
+    words = " ".join(passage.split())
+    if not words:
+        return False
+    source = " ".join(post.body_source.split())
+    return words in source or words in text.cleaned(post.body_html).striptags()
+
+
+def first_paragraph(source: str) -> str:
+    """The first paragraph of a Markdown text that is not itself a quotation."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", source.strip()) if p.strip()]
+    return next((p for p in paragraphs if not p.lstrip().startswith(">")), source.strip())
+
+
+def quotation(post: Post, passage: str | None = None) -> str:
+    """The Markdown that quotes a post under a reply, attributed in the writer's language.
+
+    It quotes the passage chosen if the post really says it (nobody puts words in another's
+    mouth), else the post's first paragraph, short to trim. A hidden post quotes nothing.
+    """
+    if post.hidden_at is not None:
+        return ""
+    text = passage if passage and said(post, passage) else first_paragraph(post.body_source)
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())
+    header = gettext("%(name)s wrote:", name=post.author.display_name)
+    return f"> **{header}**\n>\n{quoted}\n\n"
 
 
 def edit_post(

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from forum import text
 from forum.extensions import db
-from forum.permissions import can, reply_refusal, require
+from forum.permissions import can, edit_refusal, reply_refusal, require
 from forum.posts import services
 from forum.posts.forms import PostForm, ReplyForm
 from forum.topics.links import topic_url
@@ -45,8 +45,9 @@ def reply(topic_id: int):
             abort(404)
         if request.method == "GET":
             form.prompt.data = parent.prompt_id
-            if request.args.get("quote"):
-                form.body.data = services.quotation(parent)
+            quote = request.args.get("quote")
+            if quote:  # "1": no passage chosen (the link without the script)
+                form.body.data = services.quotation(parent, None if quote == "1" else quote)
     refusal = reply_refusal(current_user, topic)
     preview = None
     if form.validate_on_submit():
@@ -80,7 +81,13 @@ def reply(topic_id: int):
 def edit(post_id: int):
     """Edit one's own post; what it said before is kept in its history."""
     post = services.find_post(post_id) or abort(404)
-    require("edit_post", post)
+    if not current_user.is_authenticated:
+        require("edit_post", post)
+    refusal = edit_refusal(current_user, post)
+    if refusal is not None:
+        # Say why, and give back what a refused edit said (never the post's own source).
+        kept = request.form.get("body", "") if request.method == "POST" else ""
+        return render_template("posts/edit.html", post=post, refusal=refusal, kept=kept), 403
     form = PostForm(subject=post.subject, body=post.body_source, prompt=post.prompt_id)
     form.set_questions(post.topic.questions)
     preview = None

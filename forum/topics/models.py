@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from forum.accounts.models import User
 from forum.clock import utcnow
@@ -43,6 +43,9 @@ class Topic(db.Model):
     # Where each page of the threaded view begins (a post path per page), recomputed on write
     # so that reading any page is one range scan on (topic_id, path).
     page_starts: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
+    # The last post's time and author's name, read with the topic for its page (find_topic).
+    last_post_at: Mapped[datetime | None] = query_expression()
+    last_author: Mapped[str | None] = query_expression()
 
     dialogue: Mapped[Dialogue] = relationship(lazy="joined", innerjoin=True)
     locked_by: Mapped["User | None"] = relationship(foreign_keys=[locked_by_id])

@@ -1,9 +1,9 @@
 """Topics: opening them with prompt questions, editing them, and read markers."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload, undefer, with_expression
 
 from forum import text
 from forum.accounts.models import User
@@ -12,6 +12,7 @@ from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
+from forum.posts.models import Post
 from forum.slugs import slugify
 from forum.topics.models import PromptQuestion, ReadMarker, Topic, TopicRevision
 
@@ -42,13 +43,23 @@ class TopicError(ValueError):
     """A topic that cannot be opened or changed as asked, with a message for the person."""
 
 
-# Built once: building a statement with its options cost as much as running it.
+# Built once: building a statement with its options cost as much as running it. The last
+# post's time and author are shown above the replies: read in the same query, as plain values.
 _TOPIC = select(Topic).where(Topic.id == bindparam("topic_id"))
-_TOPIC_TO_READ = _TOPIC.options(undefer(Topic.page_starts), joinedload(Topic.questions))
+_LAST_POST = select(Post.created_at).where(Post.id == Topic.last_post_id)
+_LAST_AUTHOR = select(User.display_name).join(Post, Post.author_id == User.id)
+_TOPIC_TO_READ = _TOPIC.options(
+    undefer(Topic.page_starts),
+    joinedload(Topic.questions),
+    with_expression(Topic.last_post_at, _LAST_POST.scalar_subquery()),
+    with_expression(
+        Topic.last_author, _LAST_AUTHOR.where(Post.id == Topic.last_post_id).scalar_subquery()
+    ),
+)
 
 
 def find_topic(topic_id: int, *, with_pages: bool = False) -> Topic | None:
-    """Return the topic (and its dialogue); with its page map and questions, to read it."""
+    """Return the topic and its dialogue; to read it, with pages, questions and last post."""
     query = _TOPIC_TO_READ if with_pages else _TOPIC
     return db.session.execute(query, {"topic_id": topic_id}).unique().scalar_one_or_none()
 
@@ -187,6 +198,32 @@ def last_read_number(user: User, topic: Topic) -> int:
     return marker.last_read_number if marker else 0
 
 
+def first_unread(user: User, topic: Topic) -> tuple[int, int | None]:
+    """How far the user has read the topic, and the id of the first post after that (or None).
+
+    One query, read before the page marks anything read, so that "First new post" still
+    points where the reader stopped.
+    """
+    read = (
+        select(ReadMarker.last_read_number)
+        .where(ReadMarker.user_id == user.id, ReadMarker.topic_id == topic.id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Post.number, Post.id).where(
+            Post.topic_id == topic.id, Post.number == func.coalesce(read, 0) + 1
+        )
+    ).first()
+    if row is None:  # nothing after the marker: every post is read
+        return topic.post_count, None
+    return row.number - 1, row.id
+
+
+def read_own_post(user: User, topic: Topic, number: int) -> None:
+    """Count the author's new post as read when they had read every post before it."""
+    mark_read(user, topic, read_before=last_read_number(user, topic), shown={number})
+
+
 def mark_read(user: User, topic: Topic, *, read_before: int, shown: set[int]) -> bool:
     """Advance the read marker over the posts just shown, in one upsert; say if it moved.
 
@@ -225,7 +262,6 @@ def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: i
     under them: forum.topics.pieces), its last post's id, time and author, and (for a
     logged-in reader) how far they have read it.
     """
-    from forum.posts.models import Post
     from forum.summaries.models import Summary
 
     query = (

@@ -117,9 +117,9 @@ def show(topic_id: int, slug: str | None):
         pages = max(len(topic.page_starts), 1)
     if not 1 <= page <= pages:
         abort(404)
-    read_before = None
+    read_before = first_new = None
     if current_user.is_authenticated:
-        read_before = services.last_read_number(current_user, topic)
+        read_before, first_new = services.first_unread(current_user, topic)
     form = None
     refusal = reply_refusal(current_user, topic)
     if refusal is None:
@@ -143,6 +143,7 @@ def show(topic_id: int, slug: str | None):
         view=view,
         prompt=prompt,
         read_before=read_before,
+        first_new=first_new,
         form=form,
         reply_refusal=refusal,
         summary=summary,

@@ -218,3 +218,30 @@ def test_a_reader_finds_the_feed_from_the_topic_page(people, topic_with_posts):
     assert any("changing plans" in text for text in texts)
     reader.page.get_by_role("link", name="Follow by RSS").click()  # and the visible link
     assert "changing plans" in reader.page.content()
+
+
+SELECT = """element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+}"""
+
+
+def test_quoting_takes_the_selected_passage_or_else_the_first_paragraph(
+    people, cast, topic_with_posts, screen
+):
+    amina = people("amina")
+    page = amina.page
+    amina.log_in(cast.amina.username)
+    amina.go(topic_with_posts.url)
+    second = page.locator(f"#p{topic_with_posts.second}")
+    if screen != "no-js":
+        second.locator(".prose em").evaluate(SELECT)
+    second.get_by_role("link", name="Quote").click()
+    amina.looked()
+    quoted = page.get_by_role("textbox", name="Your reply")
+    if screen == "no-js":  # no selection travels without the script: the first paragraph
+        expect(quoted).to_have_value(re.compile(r"wrote:\*\*\n>\n> Listening means \*changing"))
+    else:
+        expect(quoted).to_have_value(re.compile(r"wrote:\*\*\n>\n> changing plans\n\n$"))

@@ -1,10 +1,14 @@
 """Participants reply, preview, quote, answer prompts and edit; bad input loses nothing."""
 
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import func, select
 
+from forum.accounts.models import Role
 from forum.accounts.services import create_user, find_by_username, update_profile
 from forum.extensions import db
+from forum.moderation.services import hide_post
 from forum.posts.models import Post, PostRevision
 from forum.posts.services import reply
 from forum.topics.models import PromptQuestion, Topic
@@ -13,7 +17,7 @@ from tests.test_text import dangers, payloads
 
 
 def reply_url(topic, **args) -> str:
-    query = "&".join(f"{k}={v}" for k, v in args.items())
+    query = urlencode(args)
     return f"/t/{topic.id}/reply" + (f"?{query}" if query else "")
 
 
@@ -59,17 +63,61 @@ def test_preview_shows_the_rendered_reply_and_posts_nothing(app, client, dialogu
     assert count_posts(app) == 0
 
 
-def test_quote_prefills_the_reply_to_that_post(client, dialogue_setup, create_post):
+def test_quote_prefills_the_reply_with_the_first_paragraph(client, dialogue_setup, create_post):
     topic = dialogue_setup.topic
-    quoted = create_post(topic, by="babar", body="Men should listen first.\n\nThen act.")
+    body = "> **Amina wrote:**\n>\n> Earlier.\n\nMen should listen first.\n\nThen act."
+    quoted = create_post(topic, by="babar", body=body)
     client.login("amina")
     page = client.get(reply_url(topic, to=quoted.id, quote=1)).text
-    assert (
-        "&gt; **Babar Khan wrote:**\n&gt;\n&gt; Men should listen first.\n&gt;\n&gt; Then act."
-        in page
-    )
+    assert "&gt; **Babar Khan wrote:**\n&gt;\n&gt; Men should listen first.\n\n</textarea>" in page
+    assert "Then act.\n\n</textarea>" not in page and "&gt; Earlier." not in page
     assert f'name="parent" type="hidden" value="{quoted.id}"' in page
     assert "Reply to Babar Khan" in page
+
+
+def test_quote_takes_the_chosen_passage_only_if_the_post_says_it(
+    client, dialogue_setup, create_post
+):
+    topic = dialogue_setup.topic
+    body = "Men should *listen* first.\n\nThen act, and\nkeep acting."
+    quoted = create_post(topic, by="babar", body=body)
+    client.login("amina")
+
+    def quoting(passage):
+        page = client.get(reply_url(topic, to=quoted.id, quote=passage)).text
+        return page.split('name="body"', 1)[1].split("</textarea>", 1)[0]
+
+    # As selected on the page (rendered text, lines as the browser gives them).
+    assert "&gt; Then act, and keep acting.\n" in quoting("Then act, and keep acting.")
+    assert "&gt; should listen first.\n&gt;\n&gt; Then act" in quoting(
+        "should listen first.\n\nThen act"
+    )
+    assert "&gt; Men should *listen* first." in quoting("Men should *listen* first.")  # source
+    forged = quoting("Men should never listen.")
+    assert "never" not in forged and "&gt; Men should *listen* first." in forged
+
+
+def test_the_quote_header_speaks_the_writers_language(client, dialogue_setup, create_post):
+    topic = dialogue_setup.topic
+    quoted = create_post(topic, by="babar", body="Escuchar primero.")
+    client.login("amina")
+    client.post("/language/fr", data={"csrf_token": client.csrf_token()})
+    page = client.get(reply_url(topic, to=quoted.id, quote=1)).text
+    assert "&gt; **Babar Khan a écrit :**" in page and "wrote:" not in page
+
+
+def test_a_hidden_post_cannot_be_quoted(app, client, dialogue_setup, create_post, create_user):
+    topic = dialogue_setup.topic
+    quoted = create_post(topic, by="babar", body="Something abusive.")
+    create_user("grace", role=Role.moderator, display_name="Grace Mutesi")
+    with app.app_context():
+        hide_post(db.session.get(Post, quoted.id), by=find_by_username("grace"), reason="Abuse")
+        db.session.commit()
+    client.login("grace")  # even a moderator, who may see it
+    for passage in ("1", "Something abusive."):
+        response = client.get(reply_url(topic, to=quoted.id, quote=passage))
+        textarea = response.text.split('name="body"', 1)[1].split("</textarea>", 1)[0]
+        assert "abusive" not in textarea and "wrote:" not in textarea
 
 
 def test_a_reply_to_a_post_lands_under_it(app, client, dialogue_setup, create_post):

@@ -1,10 +1,19 @@
 """Facilitators open and edit topics; everybody reads them threaded, flat or by question."""
 
+import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.posts import threads
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic, TopicRevision
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(threads, "PAGE_SIZE", 5)
+    monkeypatch.setattr("forum.posts.reading.PAGE_SIZE", 5)
+
 
 QUESTIONS = {
     "questions-0": "What support do women peacemakers need from men?",
@@ -185,3 +194,57 @@ def test_reading_marks_posts_read_and_lists_count_what_is_new(
     third = create_post(topic, by="babar", body="third")
     response = client.get(f"/t/{topic.id}/first-new")
     assert response.location.endswith(f"{topic.url}?page=1#p{third.id}")
+
+
+def test_first_new_post_points_where_the_reader_stopped_with_its_page_and_anchor(
+    client, dialogue_setup, create_post, small_pages
+):
+    topic = dialogue_setup.topic
+    for i in range(3):
+        create_post(topic, by="babar", body=f"read {i}")
+    client.login("amina")
+    client.get(topic.url)  # reads the first three
+    made = [create_post(topic, by="babar", body=f"new {i}") for i in range(6)]
+    page = client.get(f"{topic.url}?view=flat").text  # this view marks the page read
+    assert f'href="/p/{made[0].id}">First new post</a>' in page
+    assert f'<a class="new" href="/p/{made[0].id}">6 new</a>' in page
+    assert client.get(f"/p/{made[0].id}").location.endswith(f"?page=1#p{made[0].id}")
+    # The dialogue's list links the next unread post, which may be on a later page.
+    card = client.get(f"/d/{dialogue_setup.dialogue.slug}").text
+    assert f'href="/t/{topic.id}/first-new">4 new</a>' in card
+    jump = client.get(f"/t/{topic.id}/first-new").location
+    assert jump.endswith(f"{topic.url}?page=2#p{made[2].id}")
+
+
+def test_the_topic_page_counts_posts_and_names_its_last_post(client, dialogue_setup, create_post):
+    topic = dialogue_setup.topic
+    for i in range(3):
+        create_post(topic, by="amina", body=f"post {i}")
+    last = create_post(topic, by="babar", body="the last")
+    page = client.get(topic.url).text
+    assert "4 posts" in page and " new</a>" not in page  # anonymous: nothing is new
+    assert "Last post by Babar Khan," in page
+    assert f'<a href="/p/{last.id}"><time datetime=' in page
+    client.login("lucia")
+    assert '<a class="new" href="/p/' in client.get(topic.url).text
+    assert " new</a>" not in client.get(topic.url).text  # read now
+
+
+def test_your_own_post_is_not_new_to_you(client, dialogue_setup, create_post):
+    topic = dialogue_setup.topic
+    create_post(topic, by="babar", body="From Babar")
+    client.login("amina")
+    client.get(topic.url)
+    response = client.submit(f"/t/{topic.id}/reply", {"body": "My answer"}, page=topic.url)
+    assert response.status_code == 302
+    page = client.get(topic.url).text
+    assert " unread" not in page and "First new post" not in page
+    card = client.get(f"/d/{dialogue_setup.dialogue.slug}").text
+    assert " new</a>" not in card
+    # Written elsewhere (another device, or before the reader had read the rest): still not
+    # badged, while the post the reader has not seen is.
+    create_post(topic, by="babar", body="Unseen")
+    create_post(topic, by="amina", body="From my phone")
+    page = client.get(topic.url).text
+    assert page.count('class="badge new"') == 1
+    assert page.index('class="badge new"') < page.index("Unseen") < page.index("From my phone")
