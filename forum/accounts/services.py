@@ -107,10 +107,15 @@ def create_user(
     return user
 
 
+def find_by_login(login: str) -> User | None:
+    """Return the user a login form names, by email address or by username."""
+    login = login.strip()
+    return find_by_email(login) if "@" in login else find_by_username(login)
+
+
 def authenticate(login: str, password: str) -> User | None:
     """Return the user whose username or email and password match, else None."""
-    login = login.strip()
-    user = find_by_email(login) if "@" in login else find_by_username(login)
+    user = find_by_login(login)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         check_password_hash(_dummy_hash(), password)

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
@@ -19,7 +20,12 @@ login_manager.user_loader(services.load_user)
 
 
 def _login_key() -> str:
-    return "login:" + request.form.get("login", "").strip().casefold()
+    # Failures count per account and client address: a stranger elsewhere cannot lock the
+    # owner out. The account is resolved, so its username and its email share one count.
+    login = request.form.get("login", "")
+    user = services.find_by_login(login)
+    account = f"user:{user.id}" if user else "name:" + login.strip().casefold()
+    return f"login:{account}:{get_remote_address()}"
 
 
 def _login_failed(response) -> bool:
