@@ -54,7 +54,8 @@ class RegisterForm(FlaskForm):
     )
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), _service_check(services.check_email)],
+        # Whether an address has an account is never said: see services.register.
+        validators=[DataRequired(), _service_check(services.normalise_email)],
         description=_l("Never shown to others."),
         render_kw={"autocomplete": "email"},
     )

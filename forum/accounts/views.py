@@ -1,6 +1,16 @@
 """Pages for registering, logging in and out, and profiles."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +27,7 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.user_loader(services.load_user)
+LOGIN_HINT = "login_hint"  # the username just registered, to fill in the login form
 
 
 def _login_key() -> str:
@@ -39,21 +50,34 @@ def _next_page() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
 def register():
-    """Create an account, accepting the code of conduct, and log in."""
+    """Create an account, accepting the code of conduct, then send the person to log in."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.create_user(
-            username=form.username.data,
-            email=form.email.data,
-            password=form.password.data,
-            display_name=form.display_name.data,
-        )
-        db.session.commit()
-        login_user(user)
-        flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
-        return redirect(_next_page())
+        try:
+            services.register(
+                username=form.username.data,
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+            )
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            # The same answer whether or not the address had an account, so that nobody learns
+            # who is a member; the login form is filled in for the newcomer.
+            session[LOGIN_HINT] = form.username.data.strip()
+            flash(
+                _(
+                    "Thank you. Unless this email address already had an account, "
+                    "yours is ready: log in below."
+                ),
+                "info",
+            )
+            return redirect(url_for(".login", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
 
@@ -69,7 +93,7 @@ def login():
     """Log in with a username or an email address."""
     if current_user.is_authenticated:
         return redirect(_next_page())
-    form = LoginForm()
+    form = LoginForm(login=session.pop(LOGIN_HINT, None))
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is None:
@@ -77,6 +101,10 @@ def login():
         elif user.is_suspended:
             form.form_errors.append(suspension_message(user))
         else:
+            # A new login starts from an empty session: a new CSRF token, nothing from before.
+            session.clear()
+            services.start_session(user)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
     return render_template("accounts/login.html", form=form)
@@ -95,9 +123,23 @@ def suspension_message(user) -> str:
 
 @bp.post("/logout")
 def logout():
-    """Log out and return to the front page."""
+    """Log out, ending this login for good, and return to the front page."""
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
+    return redirect(url_for("pages.index"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every login of the person, on every device, this one included."""
+    services.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out on every device."), "info")
     return redirect(url_for("pages.index"))
 
 
@@ -142,9 +184,10 @@ def change_password():
         if services.authenticate(current_user.username, form.current_password.data) is None:
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            services.set_password(current_user, form.password.data)
+            services.set_password(
+                current_user, form.password.data, keep_session=current_user.session_token
+            )
             db.session.commit()
-            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for(".edit_profile"))
     return render_template("accounts/change_password.html", form=form)
