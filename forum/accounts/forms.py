@@ -61,7 +61,7 @@ class RegisterForm(FlaskForm):
     )
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(), Length(max=80), _service_check(services.check_display_name)],
         description=_l("Your name as others see it, for example 'Amina Diallo'."),
         render_kw={"autocomplete": "name"},
     )
@@ -97,7 +97,10 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(), Length(max=80), _service_check(services.check_display_name)],
+    )
     organisation = StringField(_l("Organisation"), validators=[Length(max=120)])
     country = SelectField(_l("Country"), choices=[], validate_choice=True)
     bio = TextAreaField(

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.accounts import names
 from forum.accounts.models import Role, User, UserSession
 from forum.changes import mark_renamed
 from forum.clock import utcnow
@@ -40,6 +41,28 @@ def check_username(username: str) -> str:
     if find_by_username(username) is not None:
         raise AccountError(_l("This username is taken."))
     return username
+
+
+def check_display_name(name: str) -> str:
+    """Return the display name stripped if no character in it hides or reorders text."""
+    name = name.strip()
+    if names.has_bidi_controls(name):
+        raise AccountError(_l("Display names cannot hold characters that change text direction."))
+    if name and names.shows_nothing(name):
+        raise AccountError(_l("A display name needs at least one visible letter, digit or sign."))
+    return name
+
+
+def staff_look_alikes(name: str, *, user: User | None = None) -> list[str]:
+    """Display names of moderators and administrators that a reader could mistake name for."""
+    staff = db.session.scalars(
+        select(User).where(User.role.in_([Role.moderator, Role.admin])).order_by(User.id)
+    )
+    return [
+        person.display_name
+        for person in staff
+        if (user is None or person.id != user.id) and names.confusable(name, person.display_name)
+    ]
 
 
 def normalise_email(email: str) -> str:
@@ -97,7 +120,7 @@ def create_user(
         username_key=username_key(username),
         email=check_email(email),
         password_hash=hash_password(check_password(password)),
-        display_name=display_name.strip() or username,
+        display_name=check_display_name(display_name) or username,
         role=role,
     )
     try:
@@ -158,7 +181,8 @@ def update_profile(user: User, **fields: str) -> None:
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise TypeError(f"not a profile field: {name}")
-        setattr(user, name, value.strip())
+        value = check_display_name(value) if name == "display_name" else value.strip()
+        setattr(user, name, value)
     if not user.display_name:
         user.display_name = user.username
     db.session.flush()

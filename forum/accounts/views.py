@@ -77,6 +77,7 @@ def register():
                 ),
                 "info",
             )
+            warn_if_staff_look_alike(form.display_name.data)
             return redirect(url_for(".login", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
@@ -108,6 +109,20 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
     return render_template("accounts/login.html", form=form)
+
+
+def warn_if_staff_look_alike(name: str, *, user=None) -> None:
+    """Warn a person whose display name readers could take for a moderator's or an admin's."""
+    look_alikes = services.staff_look_alikes(name, user=user)
+    if look_alikes:
+        flash(
+            _(
+                "Readers could mistake your display name for that of %(names)s, of the forum's "
+                "moderation team. Please consider a name of your own.",
+                names=", ".join(look_alikes),
+            ),
+            "error",
+        )
 
 
 def suspension_message(user) -> str:
@@ -171,6 +186,7 @@ def edit_profile():
         db.session.commit()
         refresh()  # the confirmation speaks the language just chosen
         flash(_("Your profile is saved."), "success")
+        warn_if_staff_look_alike(current_user.display_name, user=current_user)
         return redirect(url_for(".profile", username=current_user.username))
     return render_template("accounts/edit_profile.html", form=form)
 
