@@ -1,8 +1,10 @@
 """Dialogue Forum: facilitated dialogue on gender-sensitive peacebuilding."""
 
+import logging
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as settings
@@ -38,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
+    # Flask-Limiter warns when its storage (Redis) is unreachable and it counts in memory
+    # instead; its logger has only a NullHandler, so give it the app's log (the server's errors).
+    logging.getLogger("flask-limiter").addHandler(default_handler)
     login_manager.init_app(app)
 
     from forum.accounts.cli import user_cli

@@ -64,10 +64,7 @@ def from_environment(folder: str) -> dict:
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_HTTPONLY": True,
-    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # HttpOnly, SameSite and Secure: one rule for every cookie, in forum/security.py.
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
     # A reply typed slowly on a phone must not fail because a token aged; the session bounds it.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -75,5 +72,8 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis unreachable: count in this process and log it, rather than refuse every login.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "LANGUAGES": LANGUAGES,
 }

@@ -52,7 +52,7 @@ def switch(code: str):
         current_user.locale = code
         db.session.commit()
     response = redirect(safe_next(request.values.get("next"), url_for("pages.index")))
-    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE)
     return response
 
 

@@ -1,8 +1,8 @@
-"""HTTP security: response headers, cookies marked Secure over HTTPS, safe redirects."""
+"""HTTP security: response headers, one rule for every cookie, safe redirects."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -18,11 +18,17 @@ HEADERS = {
 
 
 class SecureAwareResponse(Response):
-    """A response whose cookies are Secure whenever the request came over HTTPS."""
+    """A response whose every cookie follows one rule, whoever sets it (Flask, Flask-Login, us).
+
+    HttpOnly and SameSite=Lax always; Secure when the forum is served over HTTPS (an https
+    FORUM_BASE_URL or FORUM_SECURE_COOKIES) or the request itself came over HTTPS.
+    """
 
     def set_cookie(self, key: str, *args, **kwargs) -> None:
-        if has_request_context() and request.is_secure:
-            kwargs["secure"] = True
+        kwargs["httponly"] = True
+        kwargs["samesite"] = "Lax"
+        if has_request_context():
+            kwargs["secure"] = current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure
         super().set_cookie(key, *args, **kwargs)
 
 

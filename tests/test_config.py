@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from forum import create_app
 from forum.extensions import db
+from tests.conftest import Client, app_config
 
 ENV = (
     "FORUM_DATABASE_URL",
@@ -100,3 +101,21 @@ def test_cookies_are_not_secure_over_plain_http(client, user):
     for cookie in response.headers.getlist("Set-Cookie"):
         assert "Secure" not in cookie
         assert "HttpOnly" in cookie
+
+
+def test_every_cookie_is_secure_under_an_https_base_url(database_url, user, monkeypatch):
+    # Plain HTTP reaches the app (a proxy it was not told about): the base URL alone decides.
+    monkeypatch.setenv("FORUM_BASE_URL", "https://dialogue.example.org")
+    secure = create_app(app_config(database_url))
+    secure.test_client_class = Client
+    client = secure.test_client()
+    set_cookies = client.login("amina", remember="y").headers.getlist("Set-Cookie")
+    set_cookies += client.submit("/language/fr", page="/").headers.getlist("Set-Cookie")
+    set_cookies += client.submit("/logout", page="/").headers.getlist("Set-Cookie")
+    assert {cookie.split("=")[0] for cookie in set_cookies} == {"session", "remember_token", "lang"}
+    for cookie in set_cookies:
+        assert "; Secure" in cookie, cookie
+        assert "; HttpOnly" in cookie, cookie
+        assert "SameSite=Lax" in cookie, cookie
+    with secure.app_context():
+        db.engine.dispose()

@@ -69,6 +69,11 @@ def create(username, email, display_name, password_file, role):
     )
     db.session.commit()
     click.echo(f"Created {user.username} ({user.role.value}).")
+    look_alikes = services.staff_look_alikes(user.display_name, user=user)
+    if look_alikes:
+        click.echo(
+            f"Warning: readers could take {user.display_name!r} for {', '.join(look_alikes)}."
+        )
     if generated:
         click.echo(f"Password: {password}")
 

@@ -105,13 +105,14 @@ class RegisterForm(FlaskForm):
     )
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), _service_check(services.check_email)],
+        # Whether an address has an account is never said: see services.register.
+        validators=[DataRequired(), _service_check(services.normalise_email)],
         description=_l("Never shown to others."),
         render_kw={"autocomplete": "email"},
     )
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(), Length(max=80), _service_check(services.check_display_name)],
         description=_l("Your name as others see it, for example 'Amina Diallo'."),
         render_kw={"autocomplete": "name"},
     )
@@ -147,7 +148,10 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(), Length(max=80), _service_check(services.check_display_name)],
+    )
     organisation = StringField(_l("Organisation"), validators=[Length(max=120)])
     country = SelectField(_l("Country"), choices=[], validate_choice=True)
     bio = TextAreaField(

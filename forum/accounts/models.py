@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
@@ -42,17 +42,19 @@ class User(UserMixin, db.Model):
         default=Role.participant,
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Part of the login id: bumping it ends every session and remember-me cookie.
-    session_version: Mapped[int] = mapped_column(default=1)
     suspended_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str] = mapped_column(String(1000), default="")
 
+    # The token of the login this object was loaded for (not a column): Flask-Login keeps it as
+    # the login id in the session and the remember-me cookie.
+    session_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def is_suspended(self) -> bool:
@@ -67,3 +69,15 @@ class User(UserMixin, db.Model):
     def has_role(self, role: Role) -> bool:
         """Say whether the user's site role is at least role."""
         return self.role.rank >= role.rank
+
+
+class UserSession(db.Model):
+    """One login: its cookies name it by a random token, of which only a hash is kept."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

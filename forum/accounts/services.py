@@ -1,16 +1,19 @@
 """Accounts: creating users, authenticating, profiles, passwords, roles, suspensions."""
 
+import hashlib
 import re
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.accounts.models import Role, User
+from forum.accounts import names
+from forum.accounts.models import Role, User, UserSession
 from forum.changes import mark_renamed
 from forum.clock import utcnow
 from forum.extensions import db
@@ -38,6 +41,28 @@ def check_username(username: str) -> str:
     if find_by_username(username) is not None:
         raise AccountError(_l("This username is taken."))
     return username
+
+
+def check_display_name(name: str) -> str:
+    """Return the display name stripped if no character in it hides or reorders text."""
+    name = name.strip()
+    if names.has_bidi_controls(name):
+        raise AccountError(_l("Display names cannot hold characters that change text direction."))
+    if name and names.shows_nothing(name):
+        raise AccountError(_l("A display name needs at least one visible letter, digit or sign."))
+    return name
+
+
+def staff_look_alikes(name: str, *, user: User | None = None) -> list[str]:
+    """Display names of moderators and administrators that a reader could mistake name for."""
+    staff = db.session.scalars(
+        select(User).where(User.role.in_([Role.moderator, Role.admin])).order_by(User.id)
+    )
+    return [
+        person.display_name
+        for person in staff
+        if (user is None or person.id != user.id) and names.confusable(name, person.display_name)
+    ]
 
 
 def normalise_email(email: str) -> str:
@@ -95,7 +120,7 @@ def create_user(
         username_key=username_key(username),
         email=check_email(email),
         password_hash=hash_password(check_password(password)),
-        display_name=display_name.strip() or username,
+        display_name=check_display_name(display_name) or username,
         role=role,
     )
     try:
@@ -107,10 +132,26 @@ def create_user(
     return user
 
 
+def find_by_login(login: str) -> User | None:
+    """Return the user a login form names, by email address or by username."""
+    login = login.strip()
+    return find_by_email(login) if "@" in login else find_by_username(login)
+
+
+def register(*, username: str, email: str, password: str, display_name: str) -> User | None:
+    """Create a participant's account, or return None if the email address has one already.
+
+    Both ways hash the password, so neither the answer nor its time tells who has an account.
+    """
+    if find_by_email(normalise_email(email)) is not None:
+        hash_password(password)
+        return None
+    return create_user(username=username, email=email, password=password, display_name=display_name)
+
+
 def authenticate(login: str, password: str) -> User | None:
     """Return the user whose username or email and password match, else None."""
-    login = login.strip()
-    user = find_by_email(login) if "@" in login else find_by_username(login)
+    user = find_by_login(login)
     if user is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         check_password_hash(_dummy_hash(), password)
@@ -128,11 +169,10 @@ def _dummy_hash() -> str:
     return _DUMMY[method]
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password and end every other session of the user."""
+def set_password(user: User, password: str, *, keep_session: str | None = None) -> None:
+    """Set a new password and end every session of the user but the one named keep_session."""
     user.password_hash = hash_password(check_password(password))
-    user.session_version += 1
-    db.session.flush()
+    end_sessions(user, keep=keep_session)
 
 
 def update_profile(user: User, **fields: str) -> None:
@@ -141,7 +181,8 @@ def update_profile(user: User, **fields: str) -> None:
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise TypeError(f"not a profile field: {name}")
-        setattr(user, name, value.strip())
+        value = check_display_name(value) if name == "display_name" else value.strip()
+        setattr(user, name, value)
     if not user.display_name:
         user.display_name = user.username
     db.session.flush()
@@ -165,7 +206,8 @@ def suspend_user(user: User, *, reason: str, until: datetime | None = None) -> N
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason
-    db.session.flush()
+    # Ended, not merely refused: lifting the suspension must not bring old cookies back.
+    end_sessions(user)
 
 
 def restore_user(user: User) -> None:
@@ -178,12 +220,54 @@ def restore_user(user: User) -> None:
     db.session.flush()
 
 
-def load_user(user_id: str) -> User | None:
-    """Return the logged-in user for a session id, or None if the session is no longer valid."""
-    ident, _, version = user_id.partition(":")
-    if not ident.isdigit() or not version.isdigit():
+def _token_hash(token: str) -> str:
+    # Only the hash is stored, so a copy of the database opens no session.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Open a new login for the user, give user its token and return it; purge expired logins."""
+    now = utcnow()
+    db.session.execute(delete(UserSession).where(UserSession.expires_at <= now))
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if not isinstance(lifetime, timedelta):
+        lifetime = timedelta(seconds=lifetime)
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def end_session(token: str) -> None:
+    """End one login: its session and remember-me cookies stop working."""
+    db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """End every login of the user, except the one whose token is keep."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(UserSession.token_hash != _token_hash(keep))
+    db.session.execute(query)
+    db.session.flush()
+
+
+def load_user(token: str) -> User | None:
+    """Return the user of a live login token, or None; one query, and it writes nothing."""
+    user = db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > utcnow())
+    )
+    if user is None or user.is_suspended:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.is_suspended or user.session_version != int(version):
-        return None
+    user.session_token = token
     return user

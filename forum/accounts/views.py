@@ -1,9 +1,20 @@
 """Pages for registering, logging in and out, and profiles."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
@@ -17,10 +28,16 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.user_loader(services.load_user)
+LOGIN_HINT = "login_hint"  # the username just registered, to fill in the login form
 
 
 def _login_key() -> str:
-    return "login:" + request.form.get("login", "").strip().casefold()
+    # Failures count per account and client address: a stranger elsewhere cannot lock the
+    # owner out. The account is resolved, so its username and its email share one count.
+    login = request.form.get("login", "")
+    user = services.find_by_login(login)
+    account = f"user:{user.id}" if user else "name:" + login.strip().casefold()
+    return f"login:{account}:{get_remote_address()}"
 
 
 def _login_failed(response) -> bool:
@@ -34,21 +51,35 @@ def _next_page() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
 def register():
-    """Create an account, accepting the code of conduct, and log in."""
+    """Create an account, accepting the code of conduct, then send the person to log in."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.create_user(
-            username=form.username.data,
-            email=form.email.data,
-            password=form.password.data,
-            display_name=form.display_name.data,
-        )
-        db.session.commit()
-        login_user(user)
-        flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
-        return redirect(_next_page())
+        try:
+            services.register(
+                username=form.username.data,
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+            )
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            # The same answer whether or not the address had an account, so that nobody learns
+            # who is a member; the login form is filled in for the newcomer.
+            session[LOGIN_HINT] = form.username.data.strip()
+            flash(
+                _(
+                    "Thank you. Unless this email address already had an account, "
+                    "yours is ready: log in below."
+                ),
+                "info",
+            )
+            warn_if_staff_look_alike(form.display_name.data)
+            return redirect(url_for(".login", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form)
 
 
@@ -64,7 +95,7 @@ def login():
     """Log in with a username or an email address."""
     if current_user.is_authenticated:
         return redirect(_next_page())
-    form = LoginForm()
+    form = LoginForm(login=session.pop(LOGIN_HINT, None))
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is None:
@@ -72,9 +103,27 @@ def login():
         elif user.is_suspended:
             form.form_errors.append(suspension_message(user))
         else:
+            # A new login starts from an empty session: a new CSRF token, nothing from before.
+            session.clear()
+            services.start_session(user)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
     return render_template("accounts/login.html", form=form)
+
+
+def warn_if_staff_look_alike(name: str, *, user=None) -> None:
+    """Warn a person whose display name readers could take for a moderator's or an admin's."""
+    look_alikes = services.staff_look_alikes(name, user=user)
+    if look_alikes:
+        flash(
+            _(
+                "Readers could mistake your display name for that of %(names)s, of the forum's "
+                "moderation team. Please consider a name of your own.",
+                names=", ".join(look_alikes),
+            ),
+            "error",
+        )
 
 
 def suspension_message(user) -> str:
@@ -90,9 +139,23 @@ def suspension_message(user) -> str:
 
 @bp.post("/logout")
 def logout():
-    """Log out and return to the front page."""
+    """Log out, ending this login for good, and return to the front page."""
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
+    return redirect(url_for("pages.index"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every login of the person, on every device, this one included."""
+    services.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out on every device."), "info")
     return redirect(url_for("pages.index"))
 
 
@@ -125,6 +188,7 @@ def edit_profile():
         db.session.commit()
         refresh()  # the confirmation speaks the language just chosen
         flash(_("Your profile is saved."), "success")
+        warn_if_staff_look_alike(current_user.display_name, user=current_user)
         return redirect(url_for(".profile", username=current_user.username))
     return render_template("accounts/edit_profile.html", form=form)
 
@@ -138,9 +202,10 @@ def change_password():
         if services.authenticate(current_user.username, form.current_password.data) is None:
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            services.set_password(current_user, form.password.data)
+            services.set_password(
+                current_user, form.password.data, keep_session=current_user.session_token
+            )
             db.session.commit()
-            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for(".edit_profile"))
     return render_template("accounts/change_password.html", form=form)

@@ -32,6 +32,11 @@ def test_register_accept_the_code_log_in_and_switch_language(people, cast):
     page.get_by_label("I have read the code of conduct and will follow it.").check()
     page.get_by_role("button", name="Create my account").click()
     visitor.looked()
+    # The same answer whatever the address: the newcomer logs in, their username filled in.
+    expect(page.locator("main")).to_contain_text("yours is ready: log in below")
+    expect(page.get_by_label("Username or email")).to_have_value(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
