@@ -14,6 +14,7 @@ from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
 from forum.moderation.models import LogEntry
 from forum.posts.models import Post
+from forum.posts.visibility import seen
 from forum.summaries.models import Summary
 from forum.topics.models import PromptQuestion, Topic
 
@@ -58,17 +59,20 @@ def _post_rows(*criteria, order):
 
 
 def _post_items(rows) -> list[Item]:
-    return [
-        Item(
-            title=post.subject or str(_l("Re: %(title)s", title=title)),
-            path=f"/p/{post.id}",
-            published=post.created_at,
-            html=text.cleaned(post.body_html),
-            author=name,
-            category=question or "",
+    items = []
+    for post, name, question, title in rows:
+        said = seen(post, moderator=False)  # feeds are read by anyone
+        items.append(
+            Item(
+                title=said.subject or str(_l("Re: %(title)s", title=title)),
+                path=f"/p/{post.id}",
+                published=post.created_at,
+                html=text.cleaned(said.body_html),
+                author=name,
+                category=question or "",
+            )
         )
-        for post, name, question, title in rows
-    ]
+    return items
 
 
 def topic_items(topic: Topic) -> list[Item]:

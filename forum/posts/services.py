@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.permissions import can, reply_refusal
 from forum.posts import threads
 from forum.posts.models import Post, PostRevision
+from forum.posts.visibility import seen
 from forum.topics.models import PromptQuestion, Topic
 
 SUBJECT_MAX = 200
@@ -160,8 +161,14 @@ def _check_pace(topic: Topic, by: User, now) -> None:
 
 
 def quotation(post: Post) -> str:
-    """The Markdown that quotes a post, attributed to its author, ready to reply under."""
-    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_source.splitlines())
+    """The Markdown that quotes a post, attributed to its author, ready to reply under.
+
+    A quote is published to everyone, so a hidden post gives none, whoever quotes it.
+    """
+    said = seen(post, moderator=False)
+    if not said.body_source:
+        return ""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in said.body_source.splitlines())
     return f"> **{post.author.display_name} wrote:**\n>\n{quoted}\n\n"
 
 
