@@ -14,6 +14,7 @@ from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
+from forum.dialogues.services import newer_last_post
 from forum.extensions import db
 from forum.permissions import can, reply_refusal
 from forum.posts import threads
@@ -129,7 +130,7 @@ def reply(
         .where(Dialogue.id == topic.dialogue_id)
         .values(
             post_count=Dialogue.post_count + 1,
-            last_post_id=post.id,
+            last_post_id=newer_last_post(post.id),
             last_activity_at=now,
             changed_at=now,
         )
