@@ -55,5 +55,12 @@ def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
         assert language_word in topic
     assert "Topic locked by Grace Mutesi" in topic
     assert "Facilitators' summary" in topic and "cited in the summary" in topic
+    # The lock's reason says where the summary is, truly: below the banner and the questions.
+    banner = topic.index('class="banner locked"')
+    assert banner < topic.index('id="questions"') < topic.index('id="summary"')
+    reason = topic[banner : topic.index("</p>", banner)]
+    for below in ("below the prompt questions", "sous les questions", "debajo de las preguntas"):
+        assert below in reason
+    assert "above" not in reason
     log = client.get("/moderation/log").text
     assert "Topic locked" in log and "Summary pinned" in log

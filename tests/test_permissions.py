@@ -43,6 +43,7 @@ MATRIX = {
     ("/d/<slug>/feed.rss", "GET"): ALL,
     ("/t/<int:topic_id>/feed.rss", "GET"): ALL,
     ("/healthz", "GET"): ALL,
+    ("/favicon.ico", "GET"): ALL,
     ("/code-of-conduct", "GET"): ALL,
     ("/code-of-conduct/<language>/edit", "GET"): ADMINS,
     ("/code-of-conduct/<language>/edit", "POST"): ADMINS,

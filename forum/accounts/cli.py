@@ -1,4 +1,9 @@
-"""`forum user ...`: manage accounts from the command line, without mail."""
+"""`forum user ...`: manage accounts from the command line, without mail.
+
+An act the web writes to the public moderation log (a role, a suspension, its end) is done here
+through the same service, in the name of the person given by --by, who needs the same rights
+as on the web: the log says who did it, wherever they did it from.
+"""
 
 import secrets
 from datetime import datetime
@@ -10,6 +15,9 @@ from sqlalchemy import select
 from forum.accounts import services
 from forum.accounts.models import Role, User
 from forum.extensions import db
+from forum.moderation import people
+from forum.moderation.services import ModerationError
+from forum.permissions import can
 
 ROLES = click.Choice([role.value for role in Role])
 
@@ -30,12 +38,26 @@ def _get_user(username: str) -> User:
 
 
 def _run(action):
-    """Run a service call, turning AccountError into a clean command-line error."""
+    """Run a service call, turning its refusal into a clean command-line error."""
     try:
         return action()
-    except services.AccountError as exc:
+    except (services.AccountError, ModerationError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
+
+
+def _actor(username: str, right: str) -> User:
+    """The person the public log names for this act, if they have the right to do it."""
+    actor = _get_user(username)
+    if not can(right, user=actor):
+        needed = "an administrator" if right == "administer" else "a moderator or administrator"
+        raise click.ClickException(f"{actor.username} is not {needed}: --by names who acts.")
+    return actor
+
+
+def _by_option(help: str):
+    """The --by option: who acts, as the public log will name them."""
+    return click.option("--by", "by", required=True, metavar="USERNAME", help=help)
 
 
 @click.group("user")
@@ -81,28 +103,35 @@ def create(username, email, display_name, password_file, role):
 @user_cli.command("role")
 @click.argument("username")
 @click.argument("role", type=ROLES)
+@_by_option("The administrator changing it, named in the public log.")
+@click.option("--reason", default="", help="Why, in a sentence; shown in the public log.")
 @with_appcontext
-def change_role(username, role):
+def change_role(username, role, by, reason):
     """Change a user's site role (participant, moderator, admin)."""
     user = _get_user(username)
-    services.set_role(user, Role(role))
+    actor = _actor(by, "administer")
+    _run(lambda: people.change_role(user, Role(role), by=actor, reason=reason))
     db.session.commit()
     click.echo(f"{user.username} is now {user.role.value}.")
 
 
 @user_cli.command("suspend")
 @click.argument("username")
-@click.option("--reason", required=True, help="Why, in a sentence; the person is told.")
+@click.option(
+    "--reason", required=True, help="Why, in a sentence; the person is told, the log shows it."
+)
 @click.option(
     "--until",
     type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
     help="End of the suspension (UTC); without it the suspension lasts until restored.",
 )
+@_by_option("The moderator or administrator suspending, named in the public log.")
 @with_appcontext
-def suspend(username, reason, until: datetime | None):
+def suspend(username, reason, until: datetime | None, by):
     """Suspend a user: they are logged out and cannot log in."""
     user = _get_user(username)
-    _run(lambda: services.suspend_user(user, reason=reason, until=until))
+    actor = _actor(by, "moderate")
+    _run(lambda: people.suspend(user, by=actor, reason=reason, until=until))
     db.session.commit()
     end = f" until {user.suspended_until:%Y-%m-%d %H:%M} UTC" if user.suspended_until else ""
     click.echo(f"{user.username} is suspended{end}.")
@@ -110,11 +139,14 @@ def suspend(username, reason, until: datetime | None):
 
 @user_cli.command("restore")
 @click.argument("username")
+@click.option("--reason", required=True, help="Why, in a sentence; shown in the public log.")
+@_by_option("The moderator or administrator lifting it, named in the public log.")
 @with_appcontext
-def restore(username):
+def restore(username, reason, by):
     """Lift a user's suspension."""
     user = _get_user(username)
-    _run(lambda: services.restore_user(user))
+    actor = _actor(by, "moderate")
+    _run(lambda: people.unsuspend(user, by=actor, reason=reason))
     db.session.commit()
     click.echo(f"{user.username} is restored.")
 

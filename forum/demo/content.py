@@ -83,9 +83,16 @@ TOPICS = [
         Contributions came in English, French and Spanish; several participants translated
         for one another, and we thank them.
         """),
+        # The demo is in three languages; the banner above the topic shows the reason, and
+        # the summary comes after the prompt questions, below it.
         "lock_reason": (
-            "The dialogue period for this topic has ended and the facilitators' summary is "
-            "pinned above; the conversation continues in the topic on safety."
+            "The dialogue period for this topic has ended; the facilitators' summary is pinned "
+            "below the prompt questions, and the conversation continues in the topic on safety. "
+            "· La période de dialogue de ce sujet est terminée ; le résumé des animatrices est "
+            "épinglé sous les questions, et la conversation continue dans le sujet sur la "
+            "sécurité. · El período de diálogo de este tema ha terminado; el resumen de las "
+            "facilitadoras está fijado debajo de las preguntas, y la conversación continúa en "
+            "el tema sobre la seguridad."
         ),
         "posts": [
             {

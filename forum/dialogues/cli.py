@@ -87,12 +87,16 @@ def facilitate(slug, usernames, remove):
     click.echo(f"/d/{dialogue.slug} is facilitated by: {names}")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 @dialogue_cli.command("list")
 @with_appcontext
 def list_dialogues():
-    """List dialogues with their state and counts."""
+    """List dialogues with their state (as readers see it) and counts."""
     for dialogue in db.session.scalars(select(Dialogue).order_by(Dialogue.slug)):
         click.echo(
-            f"{dialogue.slug:<40} {dialogue.state.value:<9} "
-            f"{dialogue.topic_count:>5} topics {dialogue.post_count:>7} posts"
+            f"{dialogue.slug:<40} {dialogue.shown_state.value:<9} "
+            f"{_count(dialogue.topic_count, 'topic'):>12} {_count(dialogue.post_count, 'post'):>13}"
         )

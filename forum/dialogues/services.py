@@ -4,11 +4,12 @@ from datetime import datetime
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, delete, select
+from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from forum import text
 from forum.accounts.models import User
+from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
 from forum.extensions import db
 from forum.slugs import SLUG_RE
@@ -134,6 +135,45 @@ def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
     )
     db.session.expire(dialogue, ["facilitators"])
     return result.rowcount > 0
+
+
+def newer_last_post(post_id: int):
+    """The dialogue's last post once post_id is visible: the newer of the two.
+
+    An expression for the UPDATE that takes the dialogue's row lock: replies to different
+    topics commit out of id order (PostgreSQL), and the one committing last may be older.
+    """
+    newer = or_(Dialogue.last_post_id.is_(None), Dialogue.last_post_id < post_id)
+    return case((newer, post_id), else_=Dialogue.last_post_id)
+
+
+def post_shown(dialogue_id: int, post_id: int) -> None:
+    """Keep the dialogue's last post right after one of its posts is shown again."""
+    db.session.execute(
+        plain_update(Dialogue)
+        .where(Dialogue.id == dialogue_id)
+        .values(last_post_id=newer_last_post(post_id))
+    )
+
+
+def post_hidden(dialogue_id: int, post_id: int) -> None:
+    """Keep the dialogue's last post right after one of its posts is hidden: if it was the
+    last, the newest post still visible takes its place."""
+    from forum.posts.models import Post
+    from forum.topics.models import Topic
+
+    db.session.flush()
+    newest = (
+        select(func.max(Post.id))
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Topic.dialogue_id == dialogue_id, Post.hidden_at.is_(None))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        plain_update(Dialogue)
+        .where(Dialogue.id == dialogue_id, Dialogue.last_post_id == post_id)
+        .values(last_post_id=newest)
+    )
 
 
 @cache

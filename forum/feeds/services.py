@@ -4,14 +4,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
+from forum import text
 from forum.accounts.models import User
 from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
 from forum.moderation.models import LogEntry
 from forum.posts.models import Post
+from forum.posts.visibility import seen
 from forum.summaries.models import Summary
 from forum.topics.models import PromptQuestion, Topic
 
@@ -21,13 +24,23 @@ QUESTION = aliased(PromptQuestion)  # made once, not per request
 
 @dataclass
 class Item:
+    """One feed item. Its title, author and category are plain text; its html is Markup."""
+
     title: str
     path: str  # the item's permanent address on this site, made absolute by the view
     published: datetime
-    html: str
+    # What the description shows, and so what a feed reader renders as HTML: only stored
+    # cleaned HTML (text.cleaned) or plain text escaped (markupsafe.escape) may go in.
+    html: Markup
     author: str = ""
     category: str = ""
     anchor: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.html, Markup):
+            raise TypeError("A feed item's html is text.cleaned() HTML or escape()d text.")
+        # Plain str, whatever came in (a lazy translation or Markup would pass unescaped).
+        self.title, self.author, self.category = map(str, (self.title, self.author, self.category))
 
 
 def _post_rows(*criteria, order):
@@ -46,17 +59,20 @@ def _post_rows(*criteria, order):
 
 
 def _post_items(rows) -> list[Item]:
-    return [
-        Item(
-            title=post.subject or str(_l("Re: %(title)s", title=title)),
-            path=f"/p/{post.id}",
-            published=post.created_at,
-            html=post.body_html,
-            author=name,
-            category=question or "",
+    items = []
+    for post, name, question, title in rows:
+        said = seen(post, moderator=False)  # feeds are read by anyone
+        items.append(
+            Item(
+                title=said.subject or str(_l("Re: %(title)s", title=title)),
+                path=f"/p/{post.id}",
+                published=post.created_at,
+                html=text.cleaned(said.body_html),
+                author=name,
+                category=question or "",
+            )
         )
-        for post, name, question, title in rows
-    ]
+    return items
 
 
 def topic_items(topic: Topic) -> list[Item]:
@@ -75,8 +91,8 @@ def topic_items(topic: Topic) -> list[Item]:
                 path=f"/t/{topic.id}",
                 anchor=f"locked-{int(topic.locked_at.timestamp())}",
                 published=topic.locked_at,
-                html=str(_l("Locked by %(name)s: %(reason)s", name=topic.locked_by.display_name,
-                            reason=topic.lock_reason)),
+                html=escape(str(_l("Locked by %(name)s: %(reason)s",
+                                   name=topic.locked_by.display_name, reason=topic.lock_reason))),
                 author=topic.locked_by.display_name,
             )
         )  # fmt: skip
@@ -90,7 +106,7 @@ def _summary_item(summary: Summary, title: str, path: str) -> Item:
         path=path,
         anchor="summary",
         published=summary.updated_at,
-        html=summary.html,
+        html=text.cleaned(summary.html),
         author=summary.author.display_name,
     )
 
@@ -116,7 +132,7 @@ def dialogue_items(dialogue: Dialogue) -> list[Item]:
             title=topic.title,
             path=f"/t/{topic.id}",
             published=topic.created_at,
-            html=topic.framing_html + _question_list(questions.get(topic.id, [])),
+            html=text.cleaned(topic.framing_html) + _question_list(questions.get(topic.id, [])),
             author=name,
         )
         for topic, name in topics
@@ -138,12 +154,11 @@ def dialogue_items(dialogue: Dialogue) -> list[Item]:
     return items[:SIZE]
 
 
-def _question_list(wordings: list[str]) -> str:
-    from markupsafe import escape
-
+def _question_list(wordings: list[str]) -> Markup:
     if not wordings:
-        return ""
-    return "<ol>" + "".join(f"<li>{escape(w)}</li>" for w in wordings) + "</ol>"
+        return Markup()
+    items = Markup().join(Markup("<li>%s</li>") % wording for wording in wordings)
+    return Markup("<ol>%s</ol>") % items
 
 
 def site_items() -> list[Item]:

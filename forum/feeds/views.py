@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from forum.dialogues.services import find_dialogue
 from forum.feeds import services
@@ -33,6 +33,14 @@ CACHE = "public, max-age=60"
 def rfc822(moment: datetime) -> str:
     """A UTC time as RSS wants it: 'Mon, 23 Nov 2026 10:40:09 GMT'."""
     return format_datetime(moment.replace(microsecond=0, tzinfo=UTC), usegmt=True)
+
+
+@bp.app_template_filter("feed_html")
+def feed_html(html: Markup) -> str:
+    """An item's HTML as the text of its <description>, where it is escaped once more as XML."""
+    if not isinstance(html, Markup):
+        raise TypeError("Only cleaned or escaped HTML goes into a feed.")
+    return str(html)
 
 
 def absolute(path: str) -> str:
@@ -193,7 +201,7 @@ def _log_items() -> list[services.Item]:
                 path=url_for("moderation.log"),
                 anchor=f"e{entry.id}",
                 published=entry.created_at,
-                html=str(escape(entry.reason)),
+                html=escape(entry.reason),
                 author=row.actor_name,
             )
         )  # fmt: skip

@@ -77,8 +77,10 @@ def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
     if not closed:
         raise AlreadyDone(_l("There is no open report on this post."))
     if hide and post.hidden_at is None:
+        # One act, one line in the log: the hiding, whose reason is the note.
         hide_post(post, by=by, reason=note)
-    record(action, by=by, reason=note, **about_post(post))
+    else:
+        record(action, by=by, reason=note, **about_post(post))
     db.session.flush()
     return closed
 

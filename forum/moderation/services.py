@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
+from forum.dialogues import services as dialogues
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.moderation.models import Action, LogEntry
@@ -158,6 +159,7 @@ def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_at = utcnow()
     post.hidden_by_id = by.id
     post.hidden_reason = reason
+    dialogues.post_hidden(post.topic.dialogue_id, post.id)
     return record(Action.hide, by=by, reason=reason, **about_post(post))
 
 
@@ -169,6 +171,7 @@ def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_at = None
     post.hidden_by_id = None
     post.hidden_reason = ""
+    dialogues.post_shown(post.topic.dialogue_id, post.id)
     return record(Action.restore, by=by, reason=reason, **about_post(post))
 
 

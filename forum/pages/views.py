@@ -70,6 +70,12 @@ def edit_code_of_conduct(language: str):
     return page, status
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for on their own, before reading any page's <link rel="icon">."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/healthz")
 def health():
     """Answer a load balancer: the app runs and reaches its database."""

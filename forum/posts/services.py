@@ -15,10 +15,12 @@ from forum.changes import mark_changed
 from forum.clock import shown, utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
+from forum.dialogues.services import newer_last_post
 from forum.extensions import db
 from forum.permissions import can, reply_refusal
 from forum.posts import threads
 from forum.posts.models import Post, PostRevision
+from forum.posts.visibility import seen
 from forum.topics.models import PromptQuestion, Topic
 from forum.topics.services import read_own_post
 
@@ -130,7 +132,7 @@ def reply(
         .where(Dialogue.id == topic.dialogue_id)
         .values(
             post_count=Dialogue.post_count + 1,
-            last_post_id=post.id,
+            last_post_id=newer_last_post(post.id),
             last_activity_at=now,
             changed_at=now,
         )
@@ -183,7 +185,7 @@ def quotation(post: Post, passage: str | None = None) -> str:
     It quotes the passage chosen if the post really says it (nobody puts words in another's
     mouth), else the post's first paragraph, short to trim. A hidden post quotes nothing.
     """
-    if post.hidden_at is not None:
+    if not seen(post, moderator=False).body_source:
         return ""
     text = passage if passage and said(post, passage) else first_paragraph(post.body_source)
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())

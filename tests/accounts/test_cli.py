@@ -1,10 +1,12 @@
 """`forum user ...`: account administration from the command line."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from forum.accounts.models import Role, User
@@ -87,31 +89,63 @@ def test_create_user_refuses_bad_input_clearly(app, user, tmp_path):
     assert get(app, "newone") is None
 
 
-def test_change_role(app, user):
-    result = invoke(app, "role", "Amina", "admin")
+@pytest.fixture
+def admin(create_user):
+    return create_user("nadia", role=Role.admin, display_name="Nadia Haddad")
+
+
+def log_entries(client) -> list[str]:
+    """The public moderation log's entries, as a reader sees them."""
+    page = client.get("/moderation/log").text
+    return [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in page.split("<li id=")[1:]]
+
+
+def test_change_role_is_in_the_public_log(app, client, user, admin):
+    result = invoke(app, "role", "Amina", "moderator", "--by", "nadia", "--reason", "Trained.")
     assert result.exit_code == 0, result.output
-    assert "amina is now admin." in result.output
-    assert get(app, "amina").role is Role.admin
-    result = invoke(app, "role", "nobody", "admin")
+    assert "amina is now moderator." in result.output
+    assert get(app, "amina").role is Role.moderator
+    [entry] = log_entries(client)
+    assert "Site role changed" in entry and "by Nadia Haddad" in entry
+    assert "participant → moderator: Trained." in entry
+    result = invoke(app, "role", "nobody", "admin", "--by", "nadia")
     assert result.exit_code == 1
     assert "No user is called 'nobody'." in result.output
 
 
-def test_suspend_and_restore(app, client, user):
-    result = invoke(app, "suspend", "amina", "--reason", "Harassment", "--until", "2099-01-31")
+def test_only_an_administrator_changes_roles(app, client, user, create_user):
+    create_user("grace", role=Role.moderator)
+    assert "Missing option '--by'" in invoke(app, "role", "amina", "admin").output
+    result = invoke(app, "role", "amina", "admin", "--by", "grace")
+    assert result.exit_code == 1 and "grace is not an administrator" in result.output
+    result = invoke(app, "role", "nadia", "admin", "--by", "amina")
+    assert result.exit_code == 1
+    assert get(app, "amina").role is Role.participant and log_entries(client) == []
+
+
+def test_suspend_and_restore_are_in_the_public_log(app, client, user, admin):
+    result = invoke(app, "suspend", "amina", "--reason", "Harassment", "--until", "2099-01-31",
+                    "--by", "nadia")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "amina is suspended until 2099-01-31 00:00 UTC." in result.output
     assert "suspended until" in client.login("amina").text
     assert "Harassment" in client.login("amina").text
-    result = invoke(app, "restore", "amina")
+    result = invoke(app, "restore", "amina", "--reason", "Apologised.", "--by", "nadia")
     assert result.exit_code == 0, result.output
     assert client.login("amina").status_code == 302
-    assert "not suspended" in invoke(app, "restore", "amina").output
+    restored, suspended = log_entries(client)
+    assert "Person suspended" in suspended and "Harassment" in suspended
+    assert "by Nadia Haddad" in suspended
+    assert "Suspension lifted" in restored and "Apologised." in restored
+    output = invoke(app, "restore", "amina", "--reason", "Again.", "--by", "nadia").output
+    assert "not suspended" in output
 
 
-def test_suspend_needs_a_reason_and_a_future_end(app, user):
-    assert "Missing option '--reason'" in invoke(app, "suspend", "amina").output
-    result = invoke(app, "suspend", "amina", "--reason", "x", "--until", "2001-01-01")
+def test_suspend_needs_a_reason_an_actor_and_a_future_end(app, user, admin):
+    assert "Missing option '--reason'" in invoke(app, "suspend", "amina", "--by", "nadia").output
+    assert "Missing option '--by'" in invoke(app, "suspend", "amina", "--reason", "x").output
+    result = invoke(app, "suspend", "amina", "--reason", "x", "--until", "2001-01-01",
+                    "--by", "nadia")  # fmt: skip
     assert result.exit_code == 1
     assert "must be in the future" in result.output
     assert not get(app, "amina").is_suspended

@@ -102,13 +102,16 @@ def test_a_suspension_on_the_web_ends_every_login_and_lifting_it_revives_none(
     assert phone.login("amina").status_code == 302
 
 
-def test_a_suspension_from_the_command_line_ends_every_login(app, user):
+def test_a_suspension_from_the_command_line_ends_every_login(app, user, create_user):
+    create_user("grace", role=Role.moderator)
     phone = app.test_client()
     phone.login("amina", remember="y")
     remembered = copy_of(app, phone, "remember_token")
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["user", "suspend", "amina", "--reason", "Spam"]).exit_code == 0
-    assert runner.invoke(args=["user", "restore", "amina"]).exit_code == 0
+    by = ["--by", "grace"]
+    assert runner.invoke(args=["user", "suspend", "amina", "--reason", "Spam", *by]).exit_code == 0
+    restore = ["user", "restore", "amina", "--reason", "Apologised.", *by]
+    assert runner.invoke(args=restore).exit_code == 0
     assert not logged_in(phone)
     assert not logged_in(remembered)
 

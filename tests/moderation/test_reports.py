@@ -39,6 +39,7 @@ def test_report_queue_hide_and_public_log(app, client, dialogue_setup, create_us
         assert db.session.scalar(select(Report.status)) is ReportStatus.resolved
     log = client.get("/moderation/log").text
     assert "Post hidden" in log and "It shared a phone number." in log
+    assert log.count("It shared a phone number.") == 1  # one act, one line
     assert "Amina Diallo" not in log and "A private number." not in log
     client.post("/logout", data={"csrf_token": client.csrf_token("/")})
 

@@ -67,3 +67,13 @@ def test_the_code_of_conduct_needs_a_title_and_a_text(client, create_user):
     client.login("nadia")
     page = client.submit("/code-of-conduct/en/edit", {"title": "Kept title", "source": ""})
     assert page.status_code == 400 and 'value="Kept title"' in page.text
+
+
+def test_every_page_has_an_icon_and_favicon_ico_finds_it(client):
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.location == "/static/favicon.svg"
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert b"<svg" in icon.data
