@@ -1,8 +1,11 @@
 """No text a form accepts can hold a worker: it renders quickly or is refused, the text kept."""
 
+import random
 import time
 
+import markdown
 import pytest
+from markdown.inlinepatterns import LinkInlineProcessor
 from sqlalchemy import func, select
 
 from forum import text
@@ -53,6 +56,20 @@ def test_every_pathological_text_renders_or_is_refused_quickly(app, family):
         else:
             assert isinstance(html, str)
         assert time.perf_counter() - started < CEILING_SECONDS
+
+
+def test_links_come_out_as_python_markdown_makes_them(app):
+    def convert(source: str, *, library: bool) -> str:
+        md = markdown.Markdown(extensions=["sane_lists", "tables", text._ForumExtension()])
+        for pattern in md.inlinePatterns:
+            if library and isinstance(pattern, LinkInlineProcessor):
+                del pattern.getText  # back to the library's own scan to the end of the text
+        return md.convert(source)
+
+    rng = random.Random(7)
+    for _ in range(1000):
+        source = "".join(rng.choice("[]()!ab \n:\"'\\") for _ in range(rng.randint(1, 40)))
+        assert convert(source, library=False) == convert(source, library=True), source
 
 
 def test_a_long_real_post_renders_whole(app):
