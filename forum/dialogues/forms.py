@@ -12,8 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from forum import text
 from forum.dialogues.models import DialogueState
-from forum.dialogues.services import DESCRIPTION_MAX, TITLE_MAX
+from forum.dialogues.services import TITLE_MAX
 
 STATE_NAMES = {
     DialogueState.open: _l("Open"),
@@ -32,7 +33,7 @@ class DialogueForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Description"),
-        validators=[Length(max=DESCRIPTION_MAX)],
+        validators=[text.Renders()],
         description=_l("Markdown. Say what the dialogue is for, when it runs, how to take part."),
         render_kw={"rows": 8},
     )

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.slugs import SLUG_RE
 
 TITLE_MAX = 200
-DESCRIPTION_MAX = 20_000
+DESCRIPTION_MAX = text.MAX_LENGTH
 
 
 # Made once: an alias made per call costs more than the query it is for.
@@ -105,7 +105,10 @@ def _set_description(dialogue: Dialogue, source: str) -> None:
     if len(source) > DESCRIPTION_MAX:
         raise DialogueError(_l("Descriptions have at most %(n)d characters.", n=DESCRIPTION_MAX))
     dialogue.description_source = source
-    dialogue.description_html = text.render(source)
+    try:
+        dialogue.description_html = text.render(source)
+    except text.TextRefused as exc:
+        raise DialogueError(*exc.args) from exc
     dialogue.render_version = text.RENDER_VERSION
 
 

@@ -56,7 +56,7 @@ def shipped(language: str) -> tuple[str, str]:
     cached = _cache.get(path)
     if cached is None or cached[0] != mtime:
         title, source = split_title(path.read_text(encoding="utf-8"))
-        cached = _cache[path] = (mtime, title, text.render(source))
+        cached = _cache[path] = (mtime, title, text.render_stored(source))
     return cached[1], cached[2]
 
 
@@ -85,7 +85,10 @@ def edit_code_of_conduct(
         ConductRevision(language=language, editor_id=by.id, title=old_title, source=old_source)
     )
     edited.title, edited.source = title, source
-    edited.html = text.render(source)
+    try:
+        edited.html = text.render(source)
+    except text.TextRefused as exc:
+        raise ModerationError(*exc.args) from exc
     edited.render_version = text.RENDER_VERSION
     edited.updated_at, edited.updated_by_id = utcnow(), by.id
     record(Action.conduct, by=by, reason=f"[{language}] {reason}".strip())

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum import text
 from forum.moderation.forms import ReasonForm
 
 
@@ -11,7 +12,7 @@ class ConductForm(ReasonForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     source = TextAreaField(
         _l("Text"),
-        validators=[DataRequired(), Length(max=50_000)],
+        validators=[DataRequired(), text.Renders()],
         description=_l("Markdown. Sections start with '## '."),
         render_kw={"rows": 20},
     )

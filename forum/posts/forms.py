@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum.posts.services import BODY_MAX, SUBJECT_MAX
+from forum import text
+from forum.posts.services import SUBJECT_MAX
 
 
 def _optional_int(value):
@@ -24,7 +25,7 @@ class PostForm(FlaskForm):
     )
     body = TextAreaField(
         _l("Your reply"),
-        validators=[DataRequired(_l("Write something before posting.")), Length(max=BODY_MAX)],
+        validators=[DataRequired(_l("Write something before posting.")), text.Renders()],
         description=_l("Markdown: **bold**, *italic*, > quote, - list, [link](https://...)."),
         render_kw={"rows": 8},
     )

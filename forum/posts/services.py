@@ -25,7 +25,7 @@ from forum.topics.models import PromptQuestion, Topic
 from forum.topics.services import read_own_post
 
 SUBJECT_MAX = 200
-BODY_MAX = 20_000
+BODY_MAX = text.MAX_LENGTH
 
 
 class PostError(ValueError):
@@ -47,6 +47,13 @@ def _check(subject: str, body: str) -> str:
             )
         )
     return subject
+
+
+def _render(body: str) -> str:
+    try:
+        return text.render(body)
+    except text.TextRefused as exc:
+        raise PostError(*exc.args) from exc
 
 
 def _prompt_in(topic: Topic, prompt_id: int | None) -> PromptQuestion | None:
@@ -97,7 +104,7 @@ def reply(
         if parent is None or parent.topic_id != topic.id:
             raise PostError(_l("The post you are replying to is not in this topic."))
     prompt = _prompt_in(topic, prompt_id)
-    html = text.render(body)
+    html = _render(body)
     post = Post(
         topic_id=topic.id,
         number=number,
@@ -221,7 +228,7 @@ def edit_post(
                 )
     post.subject = subject
     post.body_source = body
-    post.body_html = text.render(body)
+    post.body_html = _render(body)
     post.render_version = text.RENDER_VERSION
     post.prompt_id = new_prompt_id
     post.edited_at = utcnow()
@@ -255,20 +262,16 @@ def post_by_number(topic: Topic, number: int) -> Post | None:
 
 
 def _rendered():
-    """Every stored rendering: (name, model, source column, html column, source transform)."""
+    """Every stored rendering: (name, model, source column, html column)."""
     from forum.pages.models import ConductText
     from forum.summaries.models import Summary
-    from forum.summaries.services import link_citations
-
-    def same(source):
-        return source
 
     return [
-        ("dialogue", Dialogue, Dialogue.description_source, Dialogue.description_html, same),
-        ("topic", Topic, Topic.framing_source, Topic.framing_html, same),
-        ("post", Post, Post.body_source, Post.body_html, same),
-        ("summary", Summary, Summary.source, Summary.html, link_citations),
-        ("conduct", ConductText, ConductText.source, ConductText.html, same),
+        ("dialogue", Dialogue, Dialogue.description_source, Dialogue.description_html),
+        ("topic", Topic, Topic.framing_source, Topic.framing_html),
+        ("post", Post, Post.body_source, Post.body_html),
+        ("summary", Summary, Summary.source, Summary.html),
+        ("conduct", ConductText, ConductText.source, ConductText.html),
     ]
 
 
@@ -284,10 +287,13 @@ def stale_counts() -> dict[str, int]:
 
 
 def rerender(*, batch: int = 500, progress: Callable[[int], None] = lambda n: None) -> int:
-    """Refresh the stored HTML of everything an older pipeline rendered; return how many."""
+    """Refresh the stored HTML of everything an older pipeline rendered; return how many.
+
+    A stored text too complex for the pipeline's budget becomes plain paragraphs (render_stored).
+    """
     version = text.RENDER_VERSION
     done = 0
-    for _name, model, source, html, transform in _rendered():
+    for _name, model, source, html in _rendered():
         key = model.__mapper__.primary_key[0]
         last = None
         while True:
@@ -301,9 +307,7 @@ def rerender(*, batch: int = 500, progress: Callable[[int], None] = lambda n: No
                 db.session.execute(
                     plain_update(model)
                     .where(key == row_key)
-                    .values(
-                        {html: text.render(transform(row_source)), model.render_version: version}
-                    )
+                    .values({html: text.render_stored(row_source), model.render_version: version})
                 )
             db.session.commit()
             last = rows[-1][0]

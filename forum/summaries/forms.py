@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from forum.summaries.services import SOURCE_MAX
+from forum import text
 
 
 class SummaryForm(FlaskForm):
@@ -13,7 +13,7 @@ class SummaryForm(FlaskForm):
         _l("Summary"),
         validators=[
             DataRequired(_l("Write the summary before saving it.")),
-            Length(max=SOURCE_MAX),
+            text.Renders(),
         ],
         description=_l("Markdown. Cite a post with #p and its number, e.g. #p123, or its link."),
         render_kw={"rows": 14},

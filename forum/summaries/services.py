@@ -18,10 +18,10 @@ from forum.posts.models import Post
 from forum.summaries.models import Summary, SummaryRevision
 from forum.topics.models import Topic
 
-SOURCE_MAX = 20_000
+SOURCE_MAX = text.MAX_LENGTH
 # "#p123", or a post's permalink ("/p/123", "https://forum.example/p/123").
-CITATION = re.compile(r"(?<![\w/&#])#p(\d+)\b")
-PERMALINK = re.compile(r"(?:https?://[^\s/()<>]+)?/p/(\d+)\b")
+CITATION = re.compile(text.CITATION)
+PERMALINK = re.compile(r"(?:https?://[^\s/()<>]+)?/p/(\d{1,10})\b")
 
 
 def find_summary(target: Topic | Dialogue) -> Summary | None:
@@ -46,11 +46,12 @@ def pinned_for_topic(topic: Topic) -> tuple[Summary | None, Summary | None]:
     return own, dialogue
 
 
-def cite(source: str, target: Topic | Dialogue) -> tuple[str, list[int]]:
-    """Turn '#p123' into links to posts and list the posts cited that belong to target."""
+def cite(source: str, target: Topic | Dialogue) -> list[int]:
+    """The posts a summary cites ('#p123' or a permalink) that belong to target."""
     numbers = {int(n) for n in CITATION.findall(source)} | {
         int(n) for n in PERMALINK.findall(source)
     }
+    numbers = {n for n in numbers if n <= text.POST_ID_MAX}
     cited: list[int] = []
     if numbers:
         query = select(Post.id).where(Post.id.in_(numbers), Post.hidden_at.is_(None))
@@ -61,12 +62,7 @@ def cite(source: str, target: Topic | Dialogue) -> tuple[str, list[int]]:
                 Topic.dialogue_id == target.id
             )
         cited = sorted(db.session.scalars(query))
-    return link_citations(source), cited
-
-
-def link_citations(source: str) -> str:
-    """Turn each '#p123' of a summary into a Markdown link to the post."""
-    return CITATION.sub(lambda m: f"[#p{m.group(1)}](/p/{m.group(1)})", source)
+    return cited
 
 
 def _where(target: Topic | Dialogue) -> dict:
@@ -81,7 +77,11 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
         raise ModerationError(_l("Write the summary before saving it."))
     if len(source) > SOURCE_MAX:
         raise ModerationError(_l("A summary has at most %(n)d characters.", n=SOURCE_MAX))
-    linked, cited = cite(source, target)
+    try:
+        html = text.render(source)
+    except text.TextRefused as exc:
+        raise ModerationError(*exc.args) from exc
+    cited = cite(source, target)
     summary = find_summary(target)
     was_pinned = summary is not None and summary.is_pinned
     if summary is None:
@@ -94,7 +94,7 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
         )
         summary.edit_count += 1
     summary.source = source
-    summary.html = text.render(linked)
+    summary.html = html
     summary.render_version = text.RENDER_VERSION
     summary.cited_post_ids = cited
     summary.updated_at = utcnow()

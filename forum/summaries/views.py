@@ -50,7 +50,7 @@ def edit(topic_id: int | None, slug: str | None):
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
-            preview = text.render(services.cite(form.source.data, target)[0])
+            preview = text.render(form.source.data)
         else:
             try:
                 services.save_summary(

@@ -5,14 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.topics.services import FRAMING_MAX, QUESTION_MAX, QUESTIONS_MAX, TITLE_MAX
+from forum import text
+from forum.topics.services import QUESTION_MAX, QUESTIONS_MAX, TITLE_MAX
 
 
 class TopicForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     framing = TextAreaField(
         _l("Framing"),
-        validators=[DataRequired(), Length(max=FRAMING_MAX)],
+        validators=[DataRequired(), text.Renders()],
         description=_l("Markdown. Open the conversation: context, purpose, what you hope for."),
         render_kw={"rows": 10},
     )

@@ -17,7 +17,7 @@ from forum.slugs import slugify
 from forum.topics.models import PromptQuestion, ReadMarker, Topic, TopicRevision
 
 TITLE_MAX = 200
-FRAMING_MAX = 20_000
+FRAMING_MAX = text.MAX_LENGTH
 QUESTION_MAX = 500
 QUESTIONS_MAX = 10
 
@@ -41,6 +41,13 @@ RESERVED_SLUGS = frozenset(
 
 class TopicError(ValueError):
     """A topic that cannot be opened or changed as asked, with a message for the person."""
+
+
+def _render(framing: str) -> str:
+    try:
+        return text.render(framing)
+    except text.TextRefused as exc:
+        raise TopicError(*exc.args) from exc
 
 
 # Built once: building a statement with its options cost as much as running it. The last
@@ -106,7 +113,7 @@ def open_topic(
         created_at=now,
         last_activity_at=now,
         framing_source=framing,
-        framing_html=text.render(framing),
+        framing_html=_render(framing),
         render_version=text.RENDER_VERSION,
         question_count=len(wordings),
         page_starts=[],
@@ -173,7 +180,7 @@ def edit_topic(topic: Topic, *, title: str, framing: str, questions: list[str], 
     topic.title = title
     topic.slug = _slug(title)
     topic.framing_source = framing
-    topic.framing_html = text.render(framing)
+    topic.framing_html = _render(framing)
     topic.render_version = text.RENDER_VERSION
     topic.edited_at = utcnow()
     topic.edit_count += 1

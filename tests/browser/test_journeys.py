@@ -250,3 +250,27 @@ def test_quoting_takes_the_selected_passage_or_else_the_first_paragraph(
         expect(quoted).to_have_value(re.compile(r"wrote:\*\*\n>\n> Listening means \*changing"))
     else:
         expect(quoted).to_have_value(re.compile(r"wrote:\*\*\n>\n> changing plans\n\n$"))
+
+
+def test_headings_in_a_reply_are_not_smaller_than_its_text_and_a_citation_leads_to_the_post(
+    people, cast, topic_with_posts
+):
+    amina = people("amina")
+    page = amina.page
+    amina.log_in(cast.amina.username)
+    amina.go(topic_with_posts.url)
+    second = topic_with_posts.second
+    page.locator("#reply").get_by_role("textbox", name="Your reply").fill(
+        f"# What we heard\n\n## In Goma\n\n### From the men\n\nAs [Babar said](#p{second})."
+    )
+    page.get_by_role("button", name="Post reply").click()
+    amina.looked()
+    mine = page.locator("article.post", has_text="What we heard").locator(".prose")
+    size = "e => parseFloat(getComputedStyle(e).fontSize)"
+    sizes = [mine.locator(tag).evaluate(size) for tag in ("h3", "h4", "h5")]
+    text_size = mine.locator("p").evaluate(size)
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] >= text_size, (sizes, text_size)
+    mine.get_by_role("link", name="Babar said").click()
+    amina.looked()
+    expect(page).to_have_url(re.compile(rf"#p{second}$"))
+    expect(page.locator(f"#p{second}")).to_contain_text("changing plans")
