@@ -74,7 +74,7 @@ def _answer(etag: str, modified: datetime, build) -> Response:
     else:
         # The ETag names the version of everything the feed shows, so a feed built once is
         # kept under it (and the base address it was built with) until its content changes.
-        body = current_app.extensions["feeds"].get((etag, absolute("")), build)
+        body = current_app.extensions["feeds"].get((etag, absolute("")), lambda: _built(build))
         response = Response(body, mimetype="application/rss+xml")
         response.content_type = FEED_TYPE
     response.set_etag(etag)
@@ -83,13 +83,16 @@ def _answer(etag: str, modified: datetime, build) -> Response:
     return response
 
 
-def _feed(*, title: str, link: str, description: str, items, built: datetime) -> str:
-    # One language for every reader, so that one cached copy and one ETag serve them all.
+def _built(build) -> str:
+    """A feed built in one language for every reader, so one kept copy and one ETag serve all.
+
+    Everything is built inside it, items and description as well as the template.
+    """
     with force_locale(FEED_LANGUAGE):
-        return _render(title, link, description, items, built)
+        return build()
 
 
-def _render(title, link, description, items, built) -> str:
+def _feed(*, title: str, link: str, description: str, items, built: datetime) -> str:
     return render_template(
         "feeds/rss.xml",
         title=title,

@@ -250,3 +250,17 @@ def test_a_configured_base_url_makes_the_links(app, client, topic_with_posts):
     topic, first, _ = topic_with_posts
     feed = parse(client.get(f"/t/{topic.id}/feed.rss"))
     assert feed.entries[-1].link == f"https://dialogue.example.org/p/{first.id}"
+
+
+def test_a_feed_speaks_one_language_whoever_asked_for_it_first(app, client, topic_with_posts):
+    topic, first, _second = topic_with_posts
+    with app.app_context():
+        post = db.session.get(Post, first.id)
+        post.subject = ""
+        db.session.commit()
+    url = f"/t/{topic.id}/feed.rss"
+    french = parse(client.get(url, headers={"Accept-Language": "fr"}))
+    english = parse(client.get(url, headers={"Accept-Language": "en"}))
+    assert french.feed.description == english.feed.description
+    assert english.feed.description.startswith("Replies in the topic")
+    assert "Re: What support do you need?" in [e.title for e in english.entries]
