@@ -82,13 +82,26 @@ def inspect_copy(path: Path) -> Copy:
     return Copy(path=path, revision=revision[0], counts=counts)
 
 
+# Logins are not kept in a backup: a restore must not bring back sessions ended since.
+NOT_KEPT = "user_session"
+
+
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """Copy a whole database into a new file with SQLite's backup API, as one snapshot."""
+    """Copy a whole database into a new file with SQLite's backup API, as one snapshot.
+
+    The copy holds password hashes and email addresses: it is readable by its owner only from
+    the moment it exists. It holds no logins (NOT_KEPT).
+    """
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     destination = sqlite3.connect(target)
     try:
         # One step (pages=-1) reads the source in one read transaction: in WAL mode writers go
         # on meanwhile, and the copy is the database as it was when the step began.
         source.backup(destination)
+        with destination:
+            tables = destination.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if (NOT_KEPT,) in tables.fetchall():
+                destination.execute(f'DELETE FROM "{NOT_KEPT}"')  # noqa: S608 (a constant)
         # One self-contained file: no -wal beside it to lose when it is copied elsewhere.
         destination.execute("PRAGMA journal_mode=DELETE")
     finally:
@@ -122,7 +135,7 @@ def backup_sqlite(database: Path, output: Path, *, overwrite: bool = False) -> C
         raise BackupError(f"{output} is the database itself: write the backup elsewhere.")
     if output.exists() and not overwrite:
         raise BackupError(f"{output} exists: choose another file or pass --force.")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = _temporary(output, "partial")
     try:
         source = _open(database, "rw")
@@ -228,7 +241,15 @@ def libpq_address(url: URL) -> str:
 
 def pg_dump_command(url: URL, output: Path) -> list[str]:
     """The pg_dump command that writes a PostgreSQL backup in pg_restore's custom format."""
-    return ["pg_dump", "--format=custom", "--file", str(output), "--dbname", libpq_address(url)]
+    return [
+        "pg_dump",
+        "--format=custom",
+        f"--exclude-table-data={NOT_KEPT}",
+        "--file",
+        str(output),
+        "--dbname",
+        libpq_address(url),
+    ]
 
 
 def pg_restore_command(url: URL, backup: Path) -> list[str]:
@@ -254,7 +275,7 @@ def backup_postgresql(url: URL, output: Path, *, overwrite: bool = False) -> Non
             "pg_dump is not on PATH: install PostgreSQL's client tools of the server's major "
             "version (Debian: apt-get install postgresql-client), then run forum backup again."
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = _temporary(output, "partial")
     environment = dict(os.environ)
     if url.password:

@@ -191,3 +191,23 @@ def test_restore_refuses_while_the_forum_serves_and_asks_first(
     pages, counts = snapshot(app)
     assert "Written after the backup." in before[0]["/t/3"]
     assert "Written after the backup." not in pages["/t/3"] and counts["post"] == 37
+
+
+@on_sqlite
+def test_a_backup_holds_no_login_so_a_restore_revives_no_ended_session(
+    app, forum, create_user, database_url, tmp_path
+):
+    create_user("zara")
+    phone = app.test_client()
+    assert phone.login("zara", remember="y").status_code == 302
+    assert phone.get("/profile").status_code == 200
+    copy = tmp_path / "copy.sqlite"
+    assert backup(app, "--output", str(copy)).exit_code == 0
+    assert copy.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM user_session").fetchone() == (0,)
+    close_connections(app)
+    assert restore(app, "--yes", str(copy)).exit_code == 0
+    restored = create_app(app_config(database_url))
+    phone.application = restored
+    assert phone.get("/profile").status_code == 302  # to the login page: log in again
