@@ -73,6 +73,16 @@ class MissingPost(TextRefused):
     """A text that cites a post which does not exist."""
 
 
+# What Python-Markdown (and its tables) let a backslash escape; not '.', which only matters
+# after a number at the start of a line, and would split a web address in a name.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()>#+\-!|])")
+
+
+def literal(plain: str) -> str:
+    """Plain text (a name) written into Markdown so that it renders as itself and nothing more."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(plain.split()))
+
+
 def permalink(post_id: int) -> str:
     """A post's permanent address, which redirects to wherever the post is shown."""
     return f"/p/{post_id}"

@@ -194,9 +194,10 @@ def quotation(post: Post, passage: str | None = None) -> str:
     """
     if not seen(post, moderator=False).body_source:
         return ""
-    text = passage if passage and said(post, passage) else first_paragraph(post.body_source)
-    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.strip().splitlines())
-    header = gettext("%(name)s wrote:", name=post.author.display_name)
+    chosen = passage if passage and said(post, passage) else first_paragraph(post.body_source)
+    lines = chosen.strip().splitlines()
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+    header = gettext("%(name)s wrote:", name=text.literal(post.author.display_name))
     return f"> **{header}**\n>\n{quoted}\n\n"
 
 

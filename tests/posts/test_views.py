@@ -1,5 +1,6 @@
 """Participants reply, preview, quote, answer prompts and edit; bad input loses nothing."""
 
+import html
 from urllib.parse import urlencode
 
 import pytest
@@ -104,6 +105,21 @@ def test_the_quote_header_speaks_the_writers_language(client, dialogue_setup, cr
     client.post("/language/fr", data={"csrf_token": client.csrf_token()})
     page = client.get(reply_url(topic, to=quoted.id, quote=1)).text
     assert "&gt; **Babar Khan a écrit :**" in page and "wrote:" not in page
+
+
+def test_a_name_quoted_shows_as_written_and_formats_nothing(
+    app, client, dialogue_setup, create_post, create_user
+):
+    topic = dialogue_setup.topic
+    create_user("zed", display_name="Zed #p99999 **[x](#p1)**")
+    quoted = create_post(topic, by="zed", body="Listen first.")
+    client.login("amina")
+    page = client.get(reply_url(topic, to=quoted.id, quote=1)).text
+    body = page.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    response = client.submit(reply_url(topic), {"body": html.unescape(body) + "Agreed."})
+    assert response.status_code == 302
+    answer = client.get(response.headers["Location"], follow_redirects=True).text
+    assert "Zed #p99999 **[x](#p1)** wrote:</strong>" in html.unescape(answer)
 
 
 def test_a_hidden_post_cannot_be_quoted(app, client, dialogue_setup, create_post, create_user):
