@@ -77,8 +77,10 @@ def edit_refusal(user, post) -> str | None:
 
     if not user.is_authenticated:
         return str(_l("Please log in to edit your posts."))
-    if post.author_id != user.id or post.hidden_at is not None:
+    if post.author_id != user.id:
         return str(_l("Only its author can edit a post."))
+    if post.hidden_at is not None:
+        return str(_l("The moderators hid this post: it can no longer be edited."))
     if user.is_suspended:
         return str(_l("Your account is suspended, so you cannot edit your posts."))
     # A post, or a row of a topic page: its topic is in the session already, so no query.

@@ -87,3 +87,22 @@ def test_the_report_queue_is_for_moderators_only(client, hidden):
     client.login("amina")
     response = client.get("/moderation/reports")
     assert response.status_code == 403 and SUBJECT not in response.text
+
+
+def test_a_hidden_post_offers_no_history_and_tells_its_author_why_it_is_frozen(
+    app, client, dialogue_setup, create_post, create_user
+):
+    create_user("grace", role=Role.moderator)
+    topic = dialogue_setup.topic
+    post = create_post(topic, by="babar", body="First words.")
+    client.login("babar")
+    client.submit(f"/p/{post.id}/edit", {"body": "Second words."})
+    assert "edited once" in client.get(topic.url).text
+    with app.app_context():
+        hide_post(db.session.get(Post, post.id), by=find_by_username("grace"), reason="Spam.")
+        db.session.commit()
+    assert "edited once" not in client.get(topic.url).text
+    assert client.get(f"/p/{post.id}/history").status_code == 404
+    refusal = client.get(f"/p/{post.id}/edit")
+    assert refusal.status_code == 403
+    assert "The moderators hid this post: it can no longer be edited." in refusal.text
