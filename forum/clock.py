@@ -1,11 +1,21 @@
 """The one clock: naive UTC datetimes, stored the same way on SQLite and PostgreSQL, and the one
-way they are shown: in the reader's language and time zone, one format per kind."""
+way they are shown and typed: in the reader's language and time zone, one format per kind."""
 
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from babel.dates import get_datetime_format
-from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask_babel import (
+    LazyString,
+    format_date,
+    format_time,
+    get_locale,
+    get_timezone,
+    gettext,
+    to_user_timezone,
+    to_utc,
+)
+from wtforms import DateTimeLocalField
 
 DATE = "date"
 DATETIME = "datetime"
@@ -45,3 +55,25 @@ def zone_name() -> str:
         return "UTC"
     offset = datetime.now(UTC).astimezone(zone).strftime("%z")
     return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def in_zone_note(note: str) -> LazyString:
+    """A field's description that names, when shown, the zone its times are typed in."""
+    return LazyString(lambda: gettext(note, zone=zone_name()))
+
+
+class ZonedDateTimeField(DateTimeLocalField):
+    """A date and time typed in the person's zone, as every time is shown to them; kept in UTC."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = to_utc(self.data)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        # HTML's normalised form of a local date and time, which every browser shows.
+        return to_user_timezone(self.data).strftime("%Y-%m-%dT%H:%M")

@@ -20,7 +20,7 @@ COOKIE_AGE = 365 * 24 * 3600
 TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
 BABEL_CONFIG = os.path.join(TRANSLATIONS, "babel.cfg")
 TEMPLATE = os.path.join(TRANSLATIONS, "messages.pot")
-KEYWORDS = ["_l", "lazy_gettext"]
+KEYWORDS = ["_l", "lazy_gettext", "in_zone_note"]
 
 
 def select_locale() -> str:

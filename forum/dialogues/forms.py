@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     SelectChoice,
     SelectField,
     StringField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import text
+from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.dialogues.models import DialogueState
 from forum.dialogues.services import TITLE_MAX
 
@@ -43,11 +43,11 @@ class DialogueForm(FlaskForm):
         default=DialogueState.open.value,
         description=_l("Closed: nobody can post. Archived: read-only, listed apart."),
     )
-    closes_at = DateTimeLocalField(
+    closes_at = ZonedDateTimeField(
         _l("Closes on (optional)"),
         validators=[Optional()],
-        description=_l(
-            "Date and time in UTC. From then on nobody can post, without anyone acting."
+        description=in_zone_note(
+            "Date and time in %(zone)s. From then on nobody can post, without anyone acting."
         ),
     )
     allow_participant_topics = BooleanField(_l("Participants may open topics too"))

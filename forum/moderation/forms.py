@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.moderation.reports import REASON_NAMES
 from forum.moderation.services import REASON_MAX
 from forum.templating import ROLE_NAMES
@@ -59,8 +59,8 @@ class SuspendForm(ReasonForm):
     until = DateField(
         _l("Until (optional)"),
         validators=[Optional()],
-        description=_l(
-            "The suspension ends at the start of this day (UTC). Empty: until restored."
+        description=in_zone_note(
+            "The suspension ends at the start of this day in %(zone)s. Empty: until restored."
         ),
     )
 
@@ -79,6 +79,8 @@ class SlowModeForm(ReasonForm):
             "Leave empty or 0 to end slow mode. Facilitators and moderators are not slowed."
         ),
     )
-    until = DateTimeLocalField(
-        _l("Until (optional)"), validators=[Optional()], description=_l("Date and time in UTC.")
+    until = ZonedDateTimeField(
+        _l("Until (optional)"),
+        validators=[Optional()],
+        description=in_zone_note("Date and time in %(zone)s."),
     )

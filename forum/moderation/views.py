@@ -5,7 +5,7 @@ from datetime import datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, to_utc
 from flask_login import current_user, login_required
 
 from forum.accounts.models import Role
@@ -222,7 +222,7 @@ def suspend(username: str):
             person,
             by=current_user,
             reason=form.reason.data,
-            until=datetime.combine(until, time()) if until else None,
+            until=to_utc(datetime.combine(until, time())) if until else None,
         )
 
     done = _("%(name)s is suspended.", name=person.display_name)

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from forum.accounts.models import Role
+from forum.accounts.models import Role, User
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
@@ -105,3 +105,31 @@ def test_an_admin_sets_the_closing_time_in_the_form(app, client, dialogue_setup)
     with app.app_context():
         closes_at = db.session.get(Dialogue, dialogue_setup.dialogue.id).closes_at
         assert (closes_at.year, closes_at.hour) == (2099, 18)
+
+
+def test_times_are_typed_in_the_persons_zone_as_they_are_shown(app, client, dialogue_setup):
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.username == "nadia").values(timezone="Asia/Kolkata")
+        )
+        db.session.commit()
+    client.login("nadia")
+    response = client.submit(
+        "/d/men-as-allies/edit",
+        {"title": "Men as allies", "state": "open", "closes_at": "2099-03-20T18:00"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        closes_at = db.session.get(Dialogue, dialogue_setup.dialogue.id).closes_at
+        assert (closes_at.hour, closes_at.minute) == (12, 30)  # Kolkata is UTC+05:30
+    form = client.get("/d/men-as-allies/edit").text
+    assert 'type="datetime-local" value="2099-03-20T18:00"' in form
+    assert "Date and time in Asia/Kolkata (UTC+05:30)." in form
+    topic = dialogue_setup.topic
+    client.submit(
+        f"/t/{topic.id}/slow-mode",
+        {"minutes": "30", "reason": "Heated.", "until": "2099-03-21T09:00"},
+    )
+    with app.app_context():
+        until = db.session.get(Topic, topic.id).slow_until
+        assert (until.day, until.hour, until.minute) == (21, 3, 30)
