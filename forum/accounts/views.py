@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forum.accounts import services
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from forum.extensions import db, limiter, login_manager
+from forum.forms import form_page
 from forum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -48,7 +49,7 @@ def register():
         login_user(user)
         flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
         return redirect(_next_page())
-    return render_template("accounts/register.html", form=form)
+    return form_page("accounts/register.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,7 +74,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
-    return render_template("accounts/login.html", form=form)
+    return form_page("accounts/login.html", form)
 
 
 def suspension_message(user) -> str:
@@ -124,7 +125,7 @@ def edit_profile():
         refresh()  # the confirmation speaks the language just chosen
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".profile", username=current_user.username))
-    return render_template("accounts/edit_profile.html", form=form)
+    return form_page("accounts/edit_profile.html", form)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -141,4 +142,4 @@ def change_password():
             login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for(".edit_profile"))
-    return render_template("accounts/change_password.html", form=form)
+    return form_page("accounts/change_password.html", form)

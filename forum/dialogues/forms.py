@@ -1,7 +1,6 @@
 """Forms for creating and editing dialogues and assigning facilitators."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum.dialogues.models import DialogueState
 from forum.dialogues.services import DESCRIPTION_MAX, TITLE_MAX
+from forum.forms import Form
 
 STATE_NAMES = {
     DialogueState.open: _l("Open"),
@@ -22,7 +22,7 @@ STATE_NAMES = {
 }
 
 
-class DialogueForm(FlaskForm):
+class DialogueForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     slug = StringField(
         _l("Address"),
@@ -56,7 +56,7 @@ class EditDialogueForm(DialogueForm):
     slug = None
 
 
-class FacilitatorForm(FlaskForm):
+class FacilitatorForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=30)],
