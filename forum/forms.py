@@ -7,7 +7,7 @@ from wtforms import FieldList, FormField, IntegerField, StringField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from forum.inputs import ID_MAX
+from forum.inputs import whole_number
 
 CHANGED = _l("This form was changed or is out of date: please reload the page.")
 REFUSED = 422  # a sent form shown again with its errors: the text is kept, nothing was done
@@ -38,7 +38,7 @@ def _text_fields(fields):
 
 
 class IdField(IntegerField):
-    """A hidden id (say, of the post replied to): None unless a whole number up to ID_MAX.
+    """A hidden id (say, of the post replied to): None unless a whole number in the id range.
 
     Checked as soon as the form is read, so a view may look the id up before validating.
     """
@@ -49,7 +49,7 @@ class IdField(IntegerField):
         super().__init__(label, validators or [Optional()], **kwargs)
 
     def process_formdata(self, valuelist) -> None:
-        self.data = None
+        self.data = None  # and so it stays if the value cannot be an id
         self.data = optional_id(valuelist[0] if valuelist else None)
 
 
@@ -57,13 +57,8 @@ def optional_id(value):
     """A database id from a form value, None if empty; ValueError if it cannot be one."""
     if value in (None, ""):
         return None
-    if isinstance(value, int):
-        number = value
-    elif value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX)):
-        number = int(value)
-    else:
-        raise ValueError(CHANGED)
-    if not 1 <= number <= ID_MAX:
+    number = whole_number(str(value))
+    if number is None:
         raise ValueError(CHANGED)
     return number
 

@@ -65,15 +65,21 @@ class ForumRequest(Request):
     dict_storage_class = BrowserCookies
 
 
+def whole_number(raw: str, high: int = ID_MAX) -> int | None:
+    """The number a string of ASCII digits says, if it is from 1 to high; else None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= high else None
+
+
 def int_arg(name: str, default: int | None = None, *, high: int = ID_MAX) -> int | None:
     """An integer query argument (a page, an id) from 1 to high; absent: default; else 404."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(high)):
-        abort(404)
-    value = int(raw)
-    if not 1 <= value <= high:
+    value = whole_number(raw, high)
+    if value is None:
         abort(404)
     return value
 
