@@ -23,7 +23,8 @@ class Form(FlaskForm):
     def process(self, *args, **kwargs) -> None:
         super().process(*args, **kwargs)
         for field in _text_fields(self):
-            if field.data is None:
+            # raw_data is [] only when a form was sent without this field.
+            if field.data is None or field.raw_data == []:
                 field.data = ""
 
 
