@@ -28,7 +28,7 @@ from forum.extensions import db
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic
 from tests.conftest import PASSWORD
-from tests.test_permissions import world  # noqa: F401 (the seeded forum, as a fixture)
+from tests.test_permissions import url_of, world  # noqa: F401 (world: the seeded forum)
 
 REQUESTS = int(os.environ.get("FORUM_FUZZ_REQUESTS", "2000"))
 PEOPLE = {
@@ -131,7 +131,7 @@ def seeded(app) -> SimpleNamespace:
 class Fuzzer:
     """One kind of person sending fuzzed requests, logged in again whenever they are not."""
 
-    def __init__(self, app, role: str):
+    def __init__(self, app, role: str, places):
         self.app = app
         self.person = PEOPLE[role]
         self.known = seeded(app)
@@ -157,9 +157,20 @@ class Fuzzer:
             st.one_of(st.sampled_from(WORDS), text(), st.just("1|" + "0" * 128)),
             max_size=2,
         )
-        self.fields: dict[str, list[str]] = {}  # rule -> names of the fields its page shows
         self.statuses: Counter[int] = Counter()  # what the fuzzed requests got, for the report
         self.log_in()
+        self.fields = self.forms_shown(places)
+
+    def forms_shown(self, places) -> dict[str, list[str]]:
+        """The fields each form page shows this person, read once: every example draws alike."""
+        fields = {}
+        for rule in self.rules:
+            if {"GET", "POST"} <= rule.methods:
+                with self.client.get(url_of(rule.rule, places)) as page:
+                    if page.status_code == 200 and page.mimetype == "text/html":
+                        names = set(FIELD_NAME.findall(page.text)) - {"csrf_token"}
+                        fields[rule.rule] = sorted(names)
+        return fields
 
     def log_in(self) -> None:
         """Be this person again: restore their role, lift a suspension, log in (or out)."""
@@ -189,21 +200,16 @@ class Fuzzer:
         method = data.draw(st.sampled_from(METHODS), label="method")
         form = None
         if method in ("POST", "PUT", "PATCH"):
-            form = self.form(data, rule, url)
+            form = self.form(data, rule)
         headers = data.draw(self.headers, label="headers")
         cookies = data.draw(self.cookies, label="cookies")
         self.send(method, url, form, headers, cookies)
 
-    def form(self, data, rule, url: str) -> dict:
+    def form(self, data, rule) -> dict:
         """Fields of the form this page shows (if it shows one), some left out, some added."""
-        if rule.rule not in self.fields and "GET" in rule.methods:
-            with self.client.get(url.split("?")[0]) as page:
-                if page.status_code == 200 and page.mimetype == "text/html":
-                    self.fields[rule.rule] = sorted(set(FIELD_NAME.findall(page.text)))
-        names = [n for n in self.fields.get(rule.rule, []) if n != "csrf_token"]
         form = {
             name: data.draw(self.values, label=name)
-            for name in names
+            for name in self.fields.get(rule.rule, [])
             if data.draw(SOME, label=f"send {name}")
         }
         form.update(data.draw(self.extra, label="extra fields"))
@@ -242,7 +248,7 @@ def test_no_input_causes_a_server_error(app, world, role):  # noqa: F811
     app.config.update(
         RATELIMIT_LOGIN=NO_LIMIT, RATELIMIT_LOGIN_ACCOUNT=NO_LIMIT, RATELIMIT_REGISTER=NO_LIMIT
     )
-    fuzzer = Fuzzer(app, role)
+    fuzzer = Fuzzer(app, role, world)
 
     @settings(
         max_examples=max(REQUESTS // len(PEOPLE), 1),
