@@ -31,8 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
-    from forum import database, errors, i18n, security, templating
+    from forum import database, errors, i18n, inputs, security, templating
 
+    inputs.init_app(app)
     security.init_app(app)
     database.init_app(app)
     db.init_app(app)

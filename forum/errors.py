@@ -1,6 +1,7 @@
 """Friendly error pages."""
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -31,6 +32,9 @@ def render_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if request_ctx.url_adapter is None:
+        # The Host header was unusable, so no link of the page can be built: say it plainly.
+        return Response(f"{title}\n\n{message}\n", code, mimetype="text/plain")
     response = make_response(
         render_template("errors/error.html", code=code, title=title, message=message), code
     )

@@ -16,7 +16,7 @@ from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup, escape
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 # Bump when the Markdown options or the allowlist change; stored HTML is then out of date.
 RENDER_VERSION = 2
@@ -326,8 +326,15 @@ def render(source: str) -> str:
     return html
 
 
-class Renders:
-    """A form field's check: its Markdown renders, else the pipeline's message for the writer."""
+class Renders(Length):
+    """A form field's check: at most MAX_LENGTH characters and Markdown that renders, else the
+    pipeline's message for the writer. A Length, so the field's limit is known like any other."""
+
+    def __init__(self) -> None:
+        super().__init__(max=MAX_LENGTH)
+        # No maxlength in the page: a browser would cut a long paste short without a word;
+        # the server refuses it with a message and gives the whole text back.
+        self.field_flags = {}
 
     def __call__(self, form, field) -> None:
         try:

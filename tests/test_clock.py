@@ -66,6 +66,6 @@ def test_a_reader_with_a_time_zone_sees_times_shifted_and_the_zone_named(
 def test_a_zone_that_is_not_on_the_list_is_refused(app, client, user):
     client.login("amina")
     response = client.submit("/profile", {"display_name": "Amina", "timezone": "Mars/Olympus"})
-    assert response.status_code == 200 and "Not a valid choice" in response.text
+    assert response.status_code == 422 and "Not a valid choice" in response.text
     with app.app_context():
         assert db.session.get(User, user.id).timezone == ""

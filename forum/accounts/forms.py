@@ -7,7 +7,6 @@ import pytz
 from babel.dates import get_timezone_location
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,9 +20,13 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Val
 
 from forum.accounts import services
 from forum.config import LANGUAGES
+from forum.forms import Form
 
 # Codes CLDR lists as territories that are not countries a person would say they live in.
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+USERNAME_MAX = 30
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321)
+PASSWORD_MAX = 1000  # room for any passphrase; bounds the work of hashing one
 
 
 def country_choices() -> list[SelectChoice]:
@@ -88,6 +91,8 @@ def _service_check(check):
     """Turn a service check that raises AccountError into a WTForms validator."""
 
     def validator(form, field):
+        if field.errors:  # one message at a time: the length is checked first
+            return
         try:
             check(field.data)
         except services.AccountError as exc:
@@ -96,17 +101,25 @@ def _service_check(check):
     return validator
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), _service_check(services.check_username)],
+        validators=[
+            DataRequired(),
+            Length(max=USERNAME_MAX, message=services.USERNAME_RULE),
+            _service_check(services.check_username),
+        ],
         description=_l("3 to 30 letters, digits, '_', '-' or '.'. Others see it on your posts."),
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     email = EmailField(
         _l("Email"),
         # Whether an address has an account is never said: see services.register.
-        validators=[DataRequired(), _service_check(services.normalise_email)],
+        validators=[
+            DataRequired(),
+            Length(max=EMAIL_MAX),
+            _service_check(services.normalise_email),
+        ],
         description=_l("Never shown to others."),
         render_kw={"autocomplete": "email"},
     )
@@ -118,13 +131,21 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(), _service_check(services.check_password)],
+        validators=[
+            InputRequired(),
+            Length(max=PASSWORD_MAX),
+            _service_check(services.check_password),
+        ],
         description=_l("At least %(n)d characters.", n=services.PASSWORD_MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     password2 = PasswordField(
         _l("Password again"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            InputRequired(),
+            Length(max=PASSWORD_MAX),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     accept_code = BooleanField(
@@ -133,21 +154,21 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         _l("Username or email"),
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired()],
+        validators=[InputRequired(), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Remember me on this device"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(
         _l("Display name"),
         validators=[DataRequired(), Length(max=80), _service_check(services.check_display_name)],
@@ -182,20 +203,28 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = zone_choices()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[InputRequired()],
+        validators=[InputRequired(), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
         _l("New password"),
-        validators=[InputRequired(), _service_check(services.check_password)],
+        validators=[
+            InputRequired(),
+            Length(max=PASSWORD_MAX),
+            _service_check(services.check_password),
+        ],
         description=_l("At least %(n)d characters.", n=services.PASSWORD_MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     password2 = PasswordField(
         _l("New password again"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            InputRequired(),
+            Length(max=PASSWORD_MAX),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )

@@ -19,6 +19,7 @@ from forum.clock import utcnow
 from forum.extensions import db
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+USERNAME_RULE = _l("Usernames have 3 to 30 characters: letters, digits, '_', '-' and '.'.")
 PASSWORD_MIN_LENGTH = 10
 PROFILE_FIELDS = ("display_name", "organisation", "country", "bio", "locale", "timezone")
 
@@ -35,9 +36,7 @@ def username_key(username: str) -> str:
 def check_username(username: str) -> str:
     """Return the username if it is well formed and free, else raise AccountError."""
     if not USERNAME_RE.match(username):
-        raise AccountError(
-            _l("Usernames have 3 to 30 characters: letters, digits, '_', '-' and '.'.")
-        )
+        raise AccountError(USERNAME_RULE)
     if find_by_username(username) is not None:
         raise AccountError(_l("This username is taken."))
     return username

@@ -21,6 +21,7 @@ from forum.accounts import services
 from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from forum.clock import shown
 from forum.extensions import db, limiter, login_manager
+from forum.forms import form_page
 from forum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -80,7 +81,7 @@ def register():
             )
             warn_if_staff_look_alike(form.display_name.data)
             return redirect(url_for(".login", next=request.args.get("next")))
-    return render_template("accounts/register.html", form=form)
+    return form_page("accounts/register.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -109,7 +110,7 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
-    return render_template("accounts/login.html", form=form)
+    return form_page("accounts/login.html", form)
 
 
 def warn_if_staff_look_alike(name: str, *, user=None) -> None:
@@ -190,7 +191,7 @@ def edit_profile():
         flash(_("Your profile is saved."), "success")
         warn_if_staff_look_alike(current_user.display_name, user=current_user)
         return redirect(url_for(".profile", username=current_user.username))
-    return render_template("accounts/edit_profile.html", form=form)
+    return form_page("accounts/edit_profile.html", form)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -208,4 +209,4 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for(".edit_profile"))
-    return render_template("accounts/change_password.html", form=form)
+    return form_page("accounts/change_password.html", form)

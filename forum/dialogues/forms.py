@@ -1,7 +1,6 @@
 """Forms for creating and editing dialogues and assigning facilitators."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectChoice,
@@ -15,6 +14,7 @@ from forum import text
 from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.dialogues.models import DialogueState
 from forum.dialogues.services import TITLE_MAX
+from forum.forms import Form
 
 STATE_NAMES = {
     DialogueState.open: _l("Open"),
@@ -23,7 +23,7 @@ STATE_NAMES = {
 }
 
 
-class DialogueForm(FlaskForm):
+class DialogueForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     slug = StringField(
         _l("Address"),
@@ -57,7 +57,7 @@ class EditDialogueForm(DialogueForm):
     slug = None
 
 
-class FacilitatorForm(FlaskForm):
+class FacilitatorForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=30)],

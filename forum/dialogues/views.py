@@ -1,6 +1,6 @@
 """A dialogue's page of topics, and the admin pages that create and edit dialogues."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,8 @@ from forum.accounts import services as accounts
 from forum.dialogues import services
 from forum.dialogues.forms import STATE_NAMES, DialogueForm, EditDialogueForm, FacilitatorForm
 from forum.extensions import db
+from forum.forms import form_page
+from forum.inputs import int_arg
 from forum.permissions import require
 from forum.summaries.services import find_summary
 from forum.topics.services import list_topics
@@ -33,7 +35,7 @@ def state_names():
 def show(slug: str):
     """A dialogue: its description and its topics, sticky first, then by last activity."""
     dialogue = get_dialogue_or_404(slug)
-    page = request.args.get("page", 1, type=int)
+    page = int_arg("page", 1)
     pages = max((dialogue.topic_count + TOPICS_PER_PAGE - 1) // TOPICS_PER_PAGE, 1)
     if not 1 <= page <= pages:
         abort(404)
@@ -73,7 +75,7 @@ def create():
             db.session.commit()
             flash(_("The dialogue is created. Now assign its facilitators."), "success")
             return redirect(url_for(".facilitators", slug=dialogue.slug))
-    return render_template("dialogues/form.html", form=form, dialogue=None)
+    return form_page("dialogues/form.html", form, dialogue=None)
 
 
 @bp.route("/d/<slug>/edit", methods=["GET", "POST"])
@@ -102,7 +104,7 @@ def edit(slug: str):
             db.session.commit()
             flash(_("The dialogue is saved."), "success")
             return redirect(url_for(".show", slug=dialogue.slug))
-    return render_template("dialogues/form.html", form=form, dialogue=dialogue)
+    return form_page("dialogues/form.html", form, dialogue=dialogue)
 
 
 @bp.route("/d/<slug>/facilitators", methods=["GET", "POST"])
@@ -122,7 +124,7 @@ def facilitators(slug: str):
                 flash(_("%(name)s already facilitates this dialogue.", name=person.display_name))
             db.session.commit()
             return redirect(url_for(".facilitators", slug=slug))
-    return render_template("dialogues/facilitators.html", dialogue=dialogue, form=form)
+    return form_page("dialogues/facilitators.html", form, dialogue=dialogue)
 
 
 @bp.post("/d/<slug>/facilitators/<username>/remove")

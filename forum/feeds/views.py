@@ -60,9 +60,12 @@ def _validators(key: str, changed: datetime | None) -> tuple[str, datetime]:
 
 
 def _fresh(etag: str, modified: datetime) -> bool:
-    """Whether the client already has this version (If-None-Match wins over If-Modified-Since)."""
+    """Whether the client already has this version (If-None-Match wins over If-Modified-Since).
+
+    If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" names the same version as "x".
+    """
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return since is not None and since.replace(tzinfo=None) >= modified
 

@@ -1,7 +1,6 @@
 """The form every moderation act uses: a reason, shown to everybody."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -14,12 +13,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.clock import ZonedDateTimeField, in_zone_note
+from forum.forms import Form
 from forum.moderation.reports import REASON_NAMES
 from forum.moderation.services import REASON_MAX
 from forum.templating import ROLE_NAMES
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[
@@ -32,7 +32,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(
         _l("What is wrong with this post?"),
         choices=[SelectChoice(reason.value, name) for reason, name in REASON_NAMES.items()],

@@ -12,6 +12,8 @@ from forum.accounts.models import Role
 from forum.accounts.services import find_by_username
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
+from forum.forms import form_page
+from forum.inputs import int_arg
 from forum.moderation import people, reports, services
 from forum.moderation.forms import (
     ReasonForm,
@@ -43,17 +45,17 @@ ACTS = {
 def _attempt(form, action, *, done: str, back: str, template: str, field=None, **context):
     """Carry out an act when its form is valid (commit, confirm, go back), or show the form.
 
-    A refused act keeps what the person typed: 409 when it is already done, 400 for bad input
+    A refused act keeps what the person typed: 409 when it is already done, 422 for bad input
     (its message beside `field` if given, else at the top of the form).
     """
-    status = 400 if request.method == "POST" else 200
+    conflict = False
     if form.validate_on_submit():
         try:
             action()
         except services.AlreadyDone as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
-            status = 409
+            conflict = True
         except services.ModerationError as exc:
             db.session.rollback()
             (field.errors if field is not None else form.form_errors).append(str(exc))
@@ -61,7 +63,8 @@ def _attempt(form, action, *, done: str, back: str, template: str, field=None, *
             db.session.commit()
             flash(str(done), "success")
             return redirect(back)
-    return render_template(template, form=form, **context), status
+    page, status = form_page(template, form, **context)
+    return page, 409 if conflict else status
 
 
 def _act(name: str, target, back: str, context: dict):
@@ -119,9 +122,7 @@ def log():
     dialogue = None
     if request.args.get("dialogue"):
         dialogue = find_dialogue(request.args["dialogue"]) or abort(404)
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = int_arg("page", 1)
     entries, more = services.log_page(dialogue=dialogue, page=page, per_page=LOG_PER_PAGE)
     if page > 1 and not entries:
         abort(404)

@@ -1,6 +1,6 @@
 """The front page, the code of conduct and a health check."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from forum import text
 from forum.config import LANGUAGES
 from forum.dialogues.services import list_dialogues
 from forum.extensions import db
+from forum.forms import form_page
 from forum.moderation.services import ModerationError
 from forum.pages import code_of_conduct as conduct
 from forum.pages.forms import ConductForm
@@ -40,10 +41,9 @@ def edit_code_of_conduct(language: str):
     title, source = conduct.current_source(language)
     form = ConductForm(title=title, source=source)
     preview = None
-    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         if form.preview.data:
-            preview, status = text.render(form.source.data), 200
+            preview = text.render(form.source.data)
         else:
             try:
                 conduct.edit_code_of_conduct(
@@ -60,14 +60,13 @@ def edit_code_of_conduct(language: str):
                 db.session.commit()
                 flash(_("The code of conduct is saved."), "success")
                 return redirect(url_for(".code_of_conduct"))
-    page = render_template(
+    return form_page(
         "pages/edit_code_of_conduct.html",
-        form=form,
+        form,
         language=language,
         preview=preview,
         revisions=conduct.conduct_revisions(language),
     )
-    return page, status
 
 
 @bp.get("/favicon.ico")

@@ -1,25 +1,21 @@
 """The form for writing or editing a reply."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import text
+from forum.forms import Form, IdField, optional_id
 from forum.posts.services import SUBJECT_MAX
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
-
-
-class PostForm(FlaskForm):
+class PostForm(Form):
     subject = StringField(
         _l("Subject (optional)"), validators=[Length(max=SUBJECT_MAX)], render_kw={"maxlength": 200}
     )
     prompt = SelectField(
         _l("Answers the prompt question"),
-        coerce=_optional_int,
+        coerce=optional_id,
         validators=[Optional()],
         validate_choice=False,
     )
@@ -40,4 +36,4 @@ class PostForm(FlaskForm):
 
 
 class ReplyForm(PostForm):
-    parent = HiddenField(filters=[_optional_int])
+    parent = IdField()

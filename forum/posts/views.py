@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from forum import text
 from forum.extensions import db
+from forum.forms import form_page
+from forum.inputs import int_arg
 from forum.permissions import can, edit_refusal, reply_refusal, require
 from forum.posts import services
 from forum.posts.forms import PostForm, ReplyForm
@@ -35,7 +37,7 @@ def reply(topic_id: int):
     form = ReplyForm()
     form.set_questions(topic.questions)
     if request.method == "GET":
-        form.parent.data = request.args.get("to", type=int)
+        form.parent.data = int_arg("to")
     parent = None
     if form.parent.data is not None:
         parent = services.find_post(form.parent.data)
@@ -70,11 +72,10 @@ def reply(topic_id: int):
                 db.session.commit()
                 flash(_("Your reply is posted."), "success")
                 return redirect(permalink(post))
-    status = 409 if refusal and request.method == "POST" else 200
-    page = render_template(
-        "posts/reply.html", topic=topic, parent=parent, form=form, preview=preview, refusal=refusal
+    page, status = form_page(
+        "posts/reply.html", form, topic=topic, parent=parent, preview=preview, refusal=refusal
     )
-    return page, status
+    return page, 409 if refusal and request.method == "POST" else status
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
@@ -110,7 +111,7 @@ def edit(post_id: int):
                 db.session.commit()
                 flash(_("Your post is saved."), "success")
                 return redirect(permalink(post))
-    return render_template("posts/edit.html", post=post, form=form, preview=preview)
+    return form_page("posts/edit.html", form, post=post, preview=preview)
 
 
 @bp.get("/p/<int:post_id>/history")

@@ -1,14 +1,14 @@
 """The form for writing a summary."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from forum import text
+from forum.forms import Form
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     source = TextAreaField(
         _l("Summary"),
         validators=[

@@ -1,12 +1,13 @@
 """Writing, pinning, unpinning and reading the history of summaries."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum import text
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
+from forum.forms import form_page
 from forum.moderation.services import ModerationError
 from forum.permissions import require
 from forum.summaries import services
@@ -63,12 +64,9 @@ def edit(topic_id: int | None, slug: str | None):
                 db.session.commit()
                 flash(_("The summary is saved."), "success")
                 return redirect(back + "#summary")
-    status = 400 if request.method == "POST" and form.errors else 200
-    page = render_template(
-        "summaries/edit.html", form=form, target=target, back=back, preview=preview,
-        summary=summary,
-    )  # fmt: skip
-    return page, status
+    return form_page(
+        "summaries/edit.html", form, target=target, back=back, preview=preview, summary=summary
+    )
 
 
 @_routes("/summary/unpin", methods=["POST"])

@@ -1,15 +1,15 @@
 """The form for opening or editing a topic with its prompt questions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum import text
+from forum.forms import Form
 from forum.topics.services import QUESTION_MAX, QUESTIONS_MAX, TITLE_MAX
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     framing = TextAreaField(
         _l("Framing"),

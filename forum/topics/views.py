@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
+from forum.forms import form_page
+from forum.inputs import int_arg
 from forum.permissions import reply_refusal, require
 from forum.posts import reading
 from forum.posts.forms import ReplyForm
@@ -16,6 +18,8 @@ from forum.topics.forms import TopicForm
 from forum.topics.links import topic_url
 
 bp = Blueprint("topics", __name__)
+
+SHOW_ARGS = ("page", "view", "prompt")  # what the topic page reads; a redirect keeps only these
 
 
 @bp.route("/d/<slug>/new-topic", methods=["GET", "POST"])
@@ -40,7 +44,7 @@ def create(slug: str):
             db.session.commit()
             flash(_("The topic is open."), "success")
             return redirect(topic_url(topic))
-    return render_template("topics/form.html", form=form, dialogue=dialogue, topic=None)
+    return form_page("topics/form.html", form, dialogue=dialogue, topic=None)
 
 
 @bp.route("/t/<int:topic_id>/edit", methods=["GET", "POST"])
@@ -68,7 +72,7 @@ def edit(topic_id: int):
             db.session.commit()
             flash(_("The topic is saved."), "success")
             return redirect(topic_url(topic))
-    return render_template("topics/form.html", form=form, dialogue=topic.dialogue, topic=topic)
+    return form_page("topics/form.html", form, dialogue=topic.dialogue, topic=topic)
 
 
 @bp.get("/t/<int:topic_id>/history")
@@ -97,13 +101,14 @@ def show(topic_id: int, slug: str | None):
     """A topic: its framing and prompt questions, then its replies, threaded or in order."""
     topic = services.find_topic(topic_id, with_pages=True) or abort(404)
     if slug != topic.slug:
-        return redirect(topic_url(topic, **request.args), 301)
-    page = request.args.get("page", 1, type=int)
+        kept = {name: request.args[name] for name in SHOW_ARGS if name in request.args}
+        return redirect(topic_url(topic, **kept), 301)
+    page = int_arg("page", 1)
     view = "flat" if request.args.get("view") == "flat" else "threaded"
     questions = topic.questions
     prompt = None
     if "prompt" in request.args:
-        prompt_id = request.args.get("prompt", type=int)
+        prompt_id = int_arg("prompt")
         prompt = next((q for q in questions if q.id == prompt_id), None)
         if prompt is None:
             abort(404)

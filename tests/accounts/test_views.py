@@ -81,7 +81,7 @@ def test_registering_a_taken_email_answers_as_a_new_account_does(app, user, monk
 )
 def test_register_refuses_bad_input_and_keeps_what_was_typed(app, client, user, change, message):
     response = client.submit("/register", {**GOOD, **change})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert len(users(app)) == 1
     kept = {**GOOD, **change}
@@ -111,7 +111,7 @@ def test_login_with_username_or_email_in_any_case(client, user, login):
 )
 def test_login_failure_does_not_say_which_part_was_wrong(client, user, login, password):
     response = client.login(login, password)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Wrong username or password." in response.text
     assert f'value="{login}"' in response.text
     assert 'action="/logout"' not in response.text
@@ -172,7 +172,7 @@ def test_suspended_user_cannot_log_in_and_is_told_why(app, client, user):
         services.suspend_user(db.session.get(User, user.id), reason="Repeated harassment")
         db.session.commit()
     response = client.login("amina")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Your account is suspended: Repeated harassment" in response.text
     assert 'action="/logout"' not in response.text
 
@@ -250,7 +250,7 @@ def test_edit_profile_refuses_bad_input_and_keeps_it(app, client, user):
             "locale": "",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Not a valid choice" in response.text
     assert "Field cannot be longer than 500 characters." in response.text
     assert "b" * 501 in response.text
@@ -270,7 +270,7 @@ def test_change_password_takes_the_new_password(app, user):
         },
     )
     phone = app.test_client()
-    assert phone.login("amina").status_code == 200
+    assert phone.login("amina").status_code == 422
     assert phone.login("amina", "a brand new password").status_code == 302
 
 
@@ -290,14 +290,14 @@ def test_change_password_needs_the_current_one(app, client, user):
 
 def test_login_is_rate_limited_per_account(app, client, user):
     for _ in range(5):
-        assert client.login("amina", "wrong password!").status_code == 200
+        assert client.login("amina", "wrong password!").status_code == 422
     response = client.login("amina", "wrong password!")
     assert response.status_code == 429
     assert "Too many attempts" in response.text
     assert "Retry-After" in response.headers
     # Another account from the same address is not locked out by this.
     other = app.test_client()
-    assert other.login("babar", "wrong password!").status_code == 200
+    assert other.login("babar", "wrong password!").status_code == 422
 
 
 def test_successful_logins_do_not_count_against_the_account(client, user):
@@ -309,7 +309,7 @@ def test_successful_logins_do_not_count_against_the_account(client, user):
 def test_login_is_rate_limited_per_address(app, client, user):
     app.config["RATELIMIT_LOGIN"] = "3 per minute"
     for name in ("one", "two", "three"):
-        assert client.login(name, "wrong password!").status_code == 200
+        assert client.login(name, "wrong password!").status_code == 422
     assert client.login("four", "wrong password!").status_code == 429
 
 

@@ -41,7 +41,7 @@ def test_a_bad_or_taken_address_is_refused_and_the_form_keeps_what_was_typed(
         page = client.submit(
             "/dialogues/new", {"title": "My careful title", "slug": slug, "state": "open"}
         )
-        assert page.status_code == 200
+        assert page.status_code == 422
         assert message in page.text
         assert 'value="My careful title"' in page.text
 

@@ -82,6 +82,20 @@ def test_a_second_poll_gets_304_with_no_body_in_one_query(app, client, topic_wit
     assert head.status_code == 200 and head.headers["ETag"] == etag and head.data == b""
 
 
+@pytest.mark.parametrize(
+    "url", ["/feed.rss", "/d/men-as-allies/feed.rss", "/moderation/log/feed.rss"]
+)
+def test_a_weak_validator_of_the_current_version_gets_304_on_every_feed(
+    client, topic_with_posts, url
+):
+    topic, *_ = topic_with_posts
+    for address in (url, f"/t/{topic.id}/feed.rss"):
+        etag = client.get(address).headers["ETag"]
+        for sent in (f"W/{etag}", f'"other", W/{etag}'):
+            assert client.get(address, headers={"If-None-Match": sent}).status_code == 304
+        assert client.get(address, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
 def test_the_etag_follows_edits_hides_locks_and_summaries(
     app, client, topic_with_posts, create_user
 ):

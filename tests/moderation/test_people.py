@@ -34,13 +34,13 @@ def test_suspension_needs_a_reason_and_a_future_end_and_not_oneself(
     create_user("grace", role=Role.moderator)
     client.login("grace")
     page = client.submit("/u/babar/suspend", {"reason": " "})
-    assert page.status_code == 400 and "Give a reason" in page.text
+    assert page.status_code == 422 and "Give a reason" in page.text
     page = client.submit("/u/babar/suspend", {"reason": "x", "until": "2001-01-01"})
-    assert page.status_code == 400 and "in the future" in page.text
+    assert page.status_code == 422 and "in the future" in page.text
     page = client.submit("/u/grace/suspend", {"reason": "x"})
-    assert page.status_code == 400 and "your own account" in page.text
+    assert page.status_code == 422 and "your own account" in page.text
     page = client.submit("/u/nadia/suspend", {"reason": "x"})  # an admin
-    assert page.status_code == 400 and "Only an administrator" in page.text
+    assert page.status_code == 422 and "Only an administrator" in page.text
     assert client.get("/u/nobody/suspend").status_code == 404
 
 

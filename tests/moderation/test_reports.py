@@ -74,10 +74,10 @@ def test_reports_need_a_reason_and_other_needs_a_note(app, client, dialogue_setu
     post = create_post(dialogue_setup.topic, by="babar")
     client.login("amina")
     page = client.submit(f"/p/{post.id}/report", {"note": "no reason chosen"})
-    assert page.status_code == 400 and "Choose what is wrong" in page.text
+    assert page.status_code == 422 and "Choose what is wrong" in page.text
     assert "no reason chosen" in page.text
     page = client.submit(f"/p/{post.id}/report", {"reason": "other", "note": ""})
-    assert page.status_code == 400 and "Give a reason" in page.text
+    assert page.status_code == 422 and "Give a reason" in page.text
     with app.app_context():
         assert db.session.scalar(select(Report)) is None
 

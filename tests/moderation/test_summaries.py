@@ -75,7 +75,7 @@ def test_preview_saves_nothing_and_an_empty_summary_is_refused(app, client, dial
     page = client.submit(f"/t/{topic.id}/summary", {"source": "**Draft**", "preview": "1"})
     assert "<strong>Draft</strong>" in page.text
     page = client.submit(f"/t/{topic.id}/summary", {"source": "  ", "pinned": "y"})
-    assert page.status_code == 400 and "Write the summary before saving it." in page.text
+    assert page.status_code == 422 and "Write the summary before saving it." in page.text
     with app.app_context():
         assert db.session.scalar(select(Summary)) is None
 

@@ -52,7 +52,7 @@ def test_a_facilitator_locks_a_topic_with_a_reason_everybody_sees(app, client, s
 def test_a_lock_needs_a_reason_of_at_most_1000_characters(app, client, setup, reason, message):
     client.login("lucia")
     page = client.submit(f"/t/{setup.topic.id}/lock", {"reason": reason})
-    assert page.status_code == 400 and message in page.text
+    assert page.status_code == 422 and message in page.text
     with app.app_context():
         assert db.session.get(Topic, setup.topic.id).locked_at is None
     assert log_entries(app) == []

@@ -66,7 +66,7 @@ def test_the_code_of_conduct_needs_a_title_and_a_text(client, create_user):
     create_user("nadia", role=Role.admin)
     client.login("nadia")
     page = client.submit("/code-of-conduct/en/edit", {"title": "Kept title", "source": ""})
-    assert page.status_code == 400 and 'value="Kept title"' in page.text
+    assert page.status_code == 422 and 'value="Kept title"' in page.text
 
 
 def test_every_page_has_an_icon_and_favicon_ico_finds_it(client):
