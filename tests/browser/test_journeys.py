@@ -221,8 +221,9 @@ def test_a_reader_finds_the_feed_from_the_topic_page(people, topic_with_posts):
     texts = [entry.description for entry in feed.entries]
     assert any("women who lead" in text for text in texts)
     assert any("changing plans" in text for text in texts)
-    reader.page.get_by_role("link", name="Follow by RSS").click()  # and the visible link
-    assert "changing plans" in reader.page.content()
+    with reader.page.expect_navigation():  # and the visible link, once the feed has loaded
+        reader.page.get_by_role("link", name="Follow by RSS").click()
+    expect(reader.page.locator(":root")).to_contain_text("changing plans")
 
 
 SELECT = """element => {
