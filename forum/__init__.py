@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.dialogues.views import bp as dialogues_bp
     from forum.feeds.views import bp as feeds_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
     from forum.posts.cli import posts_cli
     from forum.posts.views import bp as posts_bp
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(posts_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(feeds_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)

@@ -113,6 +113,13 @@ MATRIX = {
     ("/u/<username>/unsuspend", "POST"): MODERATORS,
     ("/u/<username>/role", "GET"): ADMINS,
     ("/u/<username>/role", "POST"): ADMINS,
+    ("/notifications", "GET"): MEMBERS,
+    ("/notifications/read", "POST"): MEMBERS,
+    ("/notifications/<int:notification_id>/read", "POST"): MEMBERS,
+    ("/t/<int:topic_id>/follow", "POST"): MEMBERS,
+    ("/t/<int:topic_id>/unfollow", "POST"): MEMBERS,
+    ("/d/<slug>/follow", "POST"): MEMBERS,
+    ("/d/<slug>/unfollow", "POST"): MEMBERS,
 }
 
 
@@ -152,6 +159,7 @@ def url_of(rule: str, world) -> str:
         "<slug>": "men-as-allies",
         "<int:topic_id>": str(world.topic.id),
         "<int:post_id>": str(world.post.id),
+        "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

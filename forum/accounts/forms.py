@@ -196,6 +196,19 @@ class ProfileForm(Form):
         choices=[],
         description=_l("The forum shows every date and time in this zone."),
     )
+    follows_own_topics = BooleanField(
+        _l("Follow the topics I write in"),
+        description=_l("You are told of new posts in them."),
+    )
+    mail_mode = SelectField(
+        _l("Mail about what I follow"),
+        choices=[
+            SelectChoice("instant", _l("Each new post at once")),
+            SelectChoice("daily", _l("A daily digest")),
+            SelectChoice("weekly", _l("A weekly digest")),
+            SelectChoice("none", _l("No mail: notifications in the forum only")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

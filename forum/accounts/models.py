@@ -21,6 +21,15 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
+class MailMode(enum.StrEnum):
+    """How often a person wants mail about what they follow."""
+
+    instant = "instant"
+    daily = "daily"
+    weekly = "weekly"
+    none = "none"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -45,10 +54,18 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None]
     suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str] = mapped_column(String(1000), default="")
+    # Writing in a topic follows it, unless the person turned that off.
+    follows_own_topics: Mapped[bool] = mapped_column(default=True)
+    mail_mode: Mapped[MailMode] = mapped_column(
+        Enum(MailMode, native_enum=False, length=10, validate_strings=True),
+        default=MailMode.daily,
+    )
 
     # The token of the login this object was loaded for (not a column): Flask-Login keeps it as
     # the login id in the session and the remember-me cookie.
     session_token = None
+    # How many of their notifications are unread, read with the login (load_user).
+    unread_count = 0
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -260,13 +260,19 @@ def end_sessions(user: User, *, keep: str | None = None) -> None:
 
 
 def load_user(token: str) -> User | None:
-    """Return the user of a live login token, or None; one query, and it writes nothing."""
-    user = db.session.scalar(
-        select(User)
+    """Return the user of a live login token, or None; one query, and it writes nothing.
+
+    The same query counts the person's unread notifications, for the header of every page.
+    """
+    from forum.notifications.services import unread_count_of
+
+    row = db.session.execute(
+        select(User, unread_count_of(User.id))
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > utcnow())
-    )
-    if user is None or user.is_suspended:
+    ).first()
+    if row is None or row[0].is_suspended:
         return None
+    user, user.unread_count = row
     user.session_token = token
     return user

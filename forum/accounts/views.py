@@ -22,6 +22,7 @@ from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterF
 from forum.clock import shown
 from forum.extensions import db, limiter, login_manager
 from forum.forms import form_page
+from forum.notifications import services as notifications
 from forum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -185,6 +186,11 @@ def edit_profile():
             bio=form.bio.data,
             locale=form.locale.data,
             timezone=form.timezone.data,
+        )
+        notifications.set_settings(
+            current_user,
+            follows_own_topics=form.follows_own_topics.data,
+            mail_mode=form.mail_mode.data,
         )
         db.session.commit()
         refresh()  # the confirmation speaks the language just chosen

@@ -10,6 +10,7 @@ from forum.dialogues.forms import STATE_NAMES, DialogueForm, EditDialogueForm, F
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
+from forum.notifications.services import is_following
 from forum.permissions import require
 from forum.summaries.services import find_summary
 from forum.topics.services import list_topics
@@ -44,6 +45,7 @@ def show(slug: str):
     summary = find_summary(dialogue)
     return render_template(
         "dialogues/show.html",
+        following=is_following(reader, dialogue) if reader else None,
         dialogue=dialogue,
         topics=topics,
         page=page,

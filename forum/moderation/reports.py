@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from forum import acts
 from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db
@@ -68,10 +69,11 @@ def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
         status, action = ReportStatus.resolved, Action.resolve_report
     else:
         status, action = ReportStatus.dismissed, Action.dismiss_report
+    now = utcnow()
     closed = db.session.execute(
         update(Report)
         .where(Report.post_id == post.id, Report.status == ReportStatus.open)
-        .values(status=status, handled_by_id=by.id, handled_at=utcnow(), resolution_note=note)
+        .values(status=status, handled_by_id=by.id, handled_at=now, resolution_note=note)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not closed:
@@ -81,6 +83,7 @@ def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
         hide_post(post, by=by, reason=note)
     else:
         record(action, by=by, reason=note, **about_post(post))
+    acts.reports_handled.send(post, by=by, upheld=hide, handled_at=now, note=note)
     db.session.flush()
     return closed
 

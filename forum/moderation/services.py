@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from forum import acts
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
@@ -85,6 +86,7 @@ def lock_topic(topic: Topic, *, by: User, reason: str) -> LogEntry:
     topic.locked_at = utcnow()
     topic.locked_by_id = by.id
     topic.lock_reason = reason
+    acts.topic_locked.send(topic, by=by, reason=reason)
     return record(
         Action.lock, by=by, reason=reason, dialogue_id=topic.dialogue_id, topic_id=topic.id
     )
@@ -99,6 +101,7 @@ def unlock_topic(topic: Topic, *, by: User, reason: str = "") -> LogEntry:
     topic.locked_at = None
     topic.locked_by_id = None
     topic.lock_reason = ""
+    acts.topic_unlocked.send(topic, by=by, reason=reason)
     return record(
         Action.unlock, by=by, reason=reason, dialogue_id=topic.dialogue_id, topic_id=topic.id
     )
@@ -160,6 +163,7 @@ def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_by_id = by.id
     post.hidden_reason = reason
     dialogues.post_hidden(post.topic.dialogue_id, post.id)
+    acts.post_hidden.send(post, by=by, reason=reason)
     return record(Action.hide, by=by, reason=reason, **about_post(post))
 
 
@@ -172,6 +176,7 @@ def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_by_id = None
     post.hidden_reason = ""
     dialogues.post_shown(post.topic.dialogue_id, post.id)
+    acts.post_restored.send(post, by=by, reason=reason)
     return record(Action.restore, by=by, reason=reason, **about_post(post))
 
 

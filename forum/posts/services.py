@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from forum import text
+from forum import acts, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import shown, utcnow
@@ -149,6 +149,7 @@ def reply(
     topic.page_starts = threads.compute_page_starts(topic.id, topic.page_starts, root_path)
     read_own_post(by, topic, number)
     db.session.flush()
+    acts.post_written.send(post, by=by)
     return post
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
-from forum import text
+from forum import acts, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
@@ -84,6 +84,8 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
     cited = cite(source, target)
     summary = find_summary(target)
     was_pinned = summary is not None and summary.is_pinned
+    was_cited = set(summary.cited_post_ids or []) if summary is not None else set()
+    changed = summary is None or summary.source != source
     if summary is None:
         owner = {"topic_id": target.id} if isinstance(target, Topic) else {"dialogue_id": target.id}
         summary = Summary(author_id=by.id, source=source, html="", **owner)
@@ -106,6 +108,9 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
     else:  # no log entry, which would have marked the change for the feeds
         mark_changed(**_where(target))
     db.session.flush()
+    if pinned and (changed or not was_pinned):
+        newly_cited = [post_id for post_id in cited if post_id not in was_cited]
+        acts.summary_published.send(summary, by=by, newly_cited=newly_cited)
     return summary
 
 

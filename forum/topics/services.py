@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, undefer, with_expression
 
-from forum import text
+from forum import acts, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
@@ -126,6 +126,7 @@ def open_topic(
         .values(topic_count=Dialogue.topic_count + 1, last_activity_at=now, changed_at=now)
     )
     db.session.flush()
+    acts.topic_opened.send(topic, by=by)
     return topic
 
 

@@ -8,6 +8,7 @@ from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
+from forum.notifications.services import is_following
 from forum.permissions import reply_refusal, require
 from forum.posts import reading
 from forum.posts.forms import ReplyForm
@@ -123,8 +124,10 @@ def show(topic_id: int, slug: str | None):
     if not 1 <= page <= pages:
         abort(404)
     read_before = first_new = None
+    following = None
     if current_user.is_authenticated:
         read_before, first_new = services.first_unread(current_user, topic)
+        following = is_following(current_user, topic)
     form = None
     refusal = reply_refusal(current_user, topic)
     if refusal is None:
@@ -153,6 +156,7 @@ def show(topic_id: int, slug: str | None):
         reply_refusal=refusal,
         summary=summary,
         cited=cited,
+        following=following,
     )
     if read_before is not None:
         # After rendering, so that the commit does not expire what the template reads.

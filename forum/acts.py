@@ -1,0 +1,25 @@
+"""The acts of the forum, announced once each: what follows from an act subscribes here.
+
+Services announce an act after doing it, inside its transaction; receivers (notifications,
+later mail and the search index) write its consequences in that same transaction, so a
+consequence is never lost nor written without its act. Receivers flush, never commit.
+"""
+
+from blinker import Namespace
+
+_acts = Namespace()
+
+# sender: the Post; by: its author.
+post_written = _acts.signal("post-written")
+# sender: the Topic; by: who opened it.
+topic_opened = _acts.signal("topic-opened")
+# sender: the Post; by: the moderator; reason: the public reason.
+post_hidden = _acts.signal("post-hidden")
+post_restored = _acts.signal("post-restored")
+# sender: the Topic; by: who locked or unlocked it; reason: the public reason.
+topic_locked = _acts.signal("topic-locked")
+topic_unlocked = _acts.signal("topic-unlocked")
+# sender: the Summary, pinned; by: its writer; newly_cited: ids of posts it cites anew.
+summary_published = _acts.signal("summary-published")
+# sender: the Post; by: the moderator; upheld: hidden or dismissed; handled_at: when.
+reports_handled = _acts.signal("reports-handled")

@@ -1,0 +1,1 @@
+"""Following topics and dialogues, and the notices of what concerns a person."""
