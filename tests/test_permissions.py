@@ -54,6 +54,10 @@ MATRIX = {
     ("/register", "POST"): ALL,
     ("/login", "GET"): ALL,
     ("/login", "POST"): ALL,
+    ("/password/forgot", "GET"): ALL,
+    ("/password/forgot", "POST"): ALL,
+    ("/password/reset/<token>", "GET"): ALL,
+    ("/password/reset/<token>", "POST"): ALL,
     ("/logout/everywhere", "POST"): MEMBERS,
     ("/logout", "POST"): ALL,
     ("/u/<username>", "GET"): ALL,
@@ -148,6 +152,7 @@ def url_of(rule: str, world) -> str:
         "<path:filename>": "style.css",
         "<code>": "en",
         "<language>": "fr",
+        "<token>": "a-link-that-expired",
         "<username>": "babar",  # not a facilitator: removing him changes nothing
         "<slug>": "men-as-allies",
         "<int:topic_id>": str(world.topic.id),

@@ -154,6 +154,24 @@ class RegisterForm(Form):
     )
 
 
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(),
+            Length(max=EMAIL_MAX),
+            _service_check(services.normalise_email),
+        ],
+        description=_l("The address of your account."),
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(Form):
+    password = RegisterForm.password
+    password2 = RegisterForm.password2
+
+
 class LoginForm(Form):
     login = StringField(
         _l("Username or email"),

@@ -11,14 +11,21 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
-from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from forum.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from forum.clock import shown
 from forum.extensions import db, limiter, login_manager
 from forum.forms import form_page
@@ -39,6 +46,11 @@ def _login_key() -> str:
     user = services.find_by_login(login)
     account = f"user:{user.id}" if user else "name:" + login.strip().casefold()
     return f"login:{account}:{get_remote_address()}"
+
+
+def _reset_key() -> str:
+    # One count per address, whoever asks: nobody can fill a person's mailbox with links.
+    return "reset:" + request.form.get("email", "").strip().casefold()
 
 
 def _login_failed(response) -> bool:
@@ -111,6 +123,52 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
     return form_page("accounts/login.html", form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_RESET_ADDRESS"], key_func=_reset_key, methods=["POST"]
+)
+def forgot_password():
+    """Ask for a link to choose a new password, mailed to the account's address."""
+    if current_user.is_authenticated:
+        return redirect(url_for(".change_password"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, language=str(get_locale()))
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(
+            _(
+                "If an account has this address, a link to choose a new password is on its "
+                "way to it. The link works once, for one hour."
+            ),
+            "info",
+        )
+        return redirect(url_for(".login"))
+    return form_page("accounts/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password through a mailed link; every login of the person ends."""
+    user = services.user_for_reset(token)
+    if user is None:
+        return render_template("accounts/reset_link_dead.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session[LOGIN_HINT] = user.username
+        flash(
+            _("Your password is changed and you are logged out everywhere: log in with it."),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    return form_page("accounts/reset_password.html", form)
 
 
 def warn_if_staff_look_alike(name: str, *, user=None) -> None:
