@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
 from forum.accounts.forms import (
+    EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
     PasswordForm,
@@ -75,6 +76,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
+                language=str(get_locale()),
             )
         except services.AccountError as exc:
             db.session.rollback()
@@ -86,8 +88,8 @@ def register():
             session[LOGIN_HINT] = form.username.data.strip()
             flash(
                 _(
-                    "Thank you. Unless this email address already had an account, "
-                    "yours is ready: log in below."
+                    "Thank you. We have sent a message to this address. Unless this email "
+                    "address already had an account, yours is ready: log in below."
                 ),
                 "info",
             )
@@ -169,6 +171,60 @@ def reset_password(token: str):
         )
         return redirect(url_for(".login"))
     return form_page("accounts/reset_password.html", form)
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm an email address through the link mailed to it."""
+    user = services.confirm_email(token)
+    if user is None:
+        return render_template("accounts/confirm_link_dead.html"), 404
+    db.session.commit()
+    flash(_("Your email address is confirmed. Thank you."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for(".edit_profile"))
+    return redirect(url_for(".login"))
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    """Change one's email address; the new one is confirmed by a mailed link."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.username, form.current_password.data) is None:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            try:
+                services.change_email(current_user, form.email.data, language=str(get_locale()))
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_confirmation_sent(), "success")
+                return redirect(url_for(".edit_profile"))
+    return form_page("accounts/change_email.html", form)
+
+
+@bp.post("/profile/email/confirm")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"])
+def resend_confirmation():
+    """Mail one's address a new confirmation link."""
+    if not current_user.has_confirmed_email:
+        services.send_email_confirmation(current_user, language=str(get_locale()))
+        db.session.commit()
+        flash(_confirmation_sent(), "success")
+    return redirect(url_for(".edit_profile"))
+
+
+def _confirmation_sent() -> str:
+    return _(
+        "We have mailed %(address)s a link to confirm it. Until you follow it, the forum mails "
+        "you nothing but such links.",
+        address=current_user.email,
+    )
 
 
 def warn_if_staff_look_alike(name: str, *, user=None) -> None:

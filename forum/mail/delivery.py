@@ -239,11 +239,17 @@ def drain(session: Session | None = None) -> int:
     return total
 
 
-def run_worker(*, once: bool = False, interval: float = 5.0, stop: threading.Event | None = None):
-    """Send due mail until stopped (or, with once, until nothing is due)."""
+def run_worker(
+    *,
+    once: bool = False,
+    interval: float = 5.0,
+    batch: int = BATCH,
+    stop: threading.Event | None = None,
+) -> None:
+    """Send due mail, batch messages at a time, until stopped (with once, until nothing is due)."""
     stop = stop or threading.Event()
     while not stop.is_set():
-        if deliver_due():
+        if deliver_due(limit=batch):
             continue
         if once:
             return

@@ -5,6 +5,7 @@ caller's transaction: if the act is rolled back, so is its mail, and a mail is n
 act that did not happen. The mail worker (forum/mail/delivery.py) sends the rows later.
 """
 
+from contextlib import contextmanager
 from email.headerregistry import Address
 from email.utils import make_msgid, parseaddr
 
@@ -64,7 +65,7 @@ def enqueue_template(
 ) -> OutboxMessage:
     """Queue templates/mail/<template>.txt and .html, and the (lazy) subject, in language."""
     language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
+    with _request_for_mail(), force_locale(language):
         return enqueue(
             to=to,
             subject=str(subject),
@@ -75,9 +76,26 @@ def enqueue_template(
         )
 
 
+@contextmanager
+def _request_for_mail():
+    # Templates and url_for need a request; a command or a worker has none: one on the base URL.
+    if has_request_context():
+        yield
+        return
+    base = current_app.config["BASE_URL"] or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        yield
+
+
 def absolute_url(endpoint: str, **values) -> str:
-    """An address for a mail: on FORUM_BASE_URL when set, else on the request's host."""
+    """An address for a mail: on FORUM_BASE_URL when set, else on the request's host.
+
+    Outside a request (a command, a worker) without FORUM_BASE_URL, it is on http://localhost.
+    """
     base = current_app.config["BASE_URL"]
+    if not has_request_context():
+        with _request_for_mail():
+            return url_for(endpoint, _external=True, **values)
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

@@ -157,7 +157,7 @@ def test_two_workers_on_postgresql_send_nothing_twice(app, smtp):
 
     def work():
         with app.app_context():
-            delivery.run_worker(once=True)
+            delivery.run_worker(once=True, batch=4)  # small batches: the workers interleave
 
     workers = [threading.Thread(target=work) for _ in range(3)]
     for worker in workers:
