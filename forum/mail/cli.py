@@ -21,11 +21,17 @@ mail_cli = click.Group("mail", help="Send the forum's mail and watch the outbox.
 def worker_command(once: bool, interval: float) -> None:
     """Send queued mail until stopped (SIGTERM or Ctrl-C end it after the current message)."""
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    before = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     where = current_app.config["MAIL_URL"] or str(delivery.mail_folder())
     click.echo(f"Mail worker sending to {_without_password(where)}")
-    delivery.run_worker(once=once, interval=interval, stop=stop)
+    try:
+        delivery.run_worker(once=once, interval=interval, stop=stop)
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 @mail_cli.command("status")
