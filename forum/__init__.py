@@ -53,6 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.dialogues.cli import dialogue_cli
     from forum.dialogues.views import bp as dialogues_bp
     from forum.feeds.views import bp as feeds_bp
+    from forum.mail import delivery as mail_delivery
+    from forum.mail.cli import mail_cli
     from forum.moderation.views import bp as moderation_bp
     from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
@@ -75,9 +77,11 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    mail_delivery.init_app(app)
     app.cli.add_command(user_cli)
     app.cli.add_command(dialogue_cli)
     app.cli.add_command(posts_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

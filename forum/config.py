@@ -4,6 +4,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
 
@@ -58,6 +59,12 @@ def from_environment(folder: str) -> dict:
             "FORUM_RATELIMIT_LOGIN_ACCOUNT", "5 per minute; 30 per hour"
         ),
         "RATELIMIT_REGISTER": os.environ.get("FORUM_RATELIMIT_REGISTER", "20 per hour"),
+        # smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: .eml files.
+        "MAIL_URL": os.environ.get("FORUM_MAIL_URL", ""),
+        "MAIL_FROM": os.environ.get("FORUM_MAIL_FROM")
+        or "Dialogue Forum <forum@" + (urlsplit(base_url).hostname or "localhost") + ">",
+        "RATELIMIT_RESET": os.environ.get("FORUM_RATELIMIT_RESET", "20 per hour"),
+        "RATELIMIT_RESET_ADDRESS": os.environ.get("FORUM_RATELIMIT_RESET_ADDRESS", "5 per hour"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("FORUM_MAX_CONTENT_LENGTH", 1024 * 1024)),
     }
 

@@ -1,13 +1,18 @@
 """Fixtures: one migrated database per run, an app per test, a client that handles CSRF."""
 
 import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as email_policy
 from pathlib import Path
 from types import SimpleNamespace
 
 import flask_migrate
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -243,3 +248,49 @@ def queries(app):
     with app.app_context():
         engine = db.engine
     return lambda: QueryLog(engine)
+
+
+class MailSink:
+    """A real SMTP server on a loopback port, keeping what it receives."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        self.received: list[EmailMessage] = []
+        self.refused: set[str] = set()  # addresses answered with a permanent 550
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=email_policy)
+        message.envelope_to = envelope.rcpt_tos
+        self.received.append(message)
+        return "250 OK"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on, on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app) -> Iterator[MailSink]:
+    """A running SMTP server that the app's mail goes to."""
+    sink = MailSink()
+    sink.start()
+    app.config["MAIL_URL"] = sink.url
+    yield sink
+    sink.stop()

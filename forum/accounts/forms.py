@@ -154,6 +154,42 @@ class RegisterForm(Form):
     )
 
 
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(),
+            Length(max=EMAIL_MAX),
+            _service_check(services.normalise_email),
+        ],
+        description=_l("The address of your account."),
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(Form):
+    password = RegisterForm.password
+    password2 = RegisterForm.password2
+
+
+class EmailChangeForm(Form):
+    email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(),
+            Length(max=EMAIL_MAX),
+            _service_check(services.normalise_email),
+        ],
+        description=_l("Never shown to others. We mail it a link to confirm it is yours."),
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class LoginForm(Form):
     login = StringField(
         _l("Username or email"),

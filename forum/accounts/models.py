@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     # Usernames are unique whatever their case: the key is the casefolded name.
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Set when the person follows the link mailed to this address; a new address clears it.
+    email_confirmed_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(256))
     display_name: Mapped[str] = mapped_column(String(80))
     organisation: Mapped[str] = mapped_column(String(120), default="")
@@ -78,6 +80,11 @@ class User(UserMixin, db.Model):
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @property
+    def has_confirmed_email(self) -> bool:
+        """Say whether mail other than confirmation and password reset may go to the address."""
+        return self.email_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:

@@ -1,6 +1,7 @@
 """Accounts: creating users, authenticating, profiles, passwords, roles, suspensions."""
 
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,10 +19,13 @@ from forum.accounts.models import Role, User, UserSession
 from forum.changes import mark_renamed
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.mail.services import absolute_url, enqueue_template
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 USERNAME_RULE = _l("Usernames have 3 to 30 characters: letters, digits, '_', '-' and '.'.")
 PASSWORD_MIN_LENGTH = 10
+RESET_LINK_LIFETIME = 60 * 60  # seconds
+CONFIRM_LINK_LIFETIME = 7 * 24 * 60 * 60  # seconds: a newcomer may read their mail days later
 PROFILE_FIELDS = ("display_name", "organisation", "country", "bio", "locale", "timezone")
 
 
@@ -137,15 +142,78 @@ def find_by_login(login: str) -> User | None:
     return find_by_email(login) if "@" in login else find_by_username(login)
 
 
-def register(*, username: str, email: str, password: str, display_name: str) -> User | None:
-    """Create a participant's account, or return None if the email address has one already.
+def register(
+    *, username: str, email: str, password: str, display_name: str, language: str
+) -> User | None:
+    """Create a participant's account and mail its address a confirmation link; if the address
+    has an account already, mail its owner instead and return None.
 
-    Both ways hash the password, so neither the answer nor its time tells who has an account.
+    Both ways hash the password and queue one mail, so neither the answer nor its time tells who
+    has an account. language is the one the form was filled in.
     """
-    if find_by_email(normalise_email(email)) is not None:
+    owner = find_by_email(normalise_email(email))
+    if owner is not None:
         hash_password(password)
+        enqueue_template(
+            to=owner.email,
+            language=owner.locale or language,
+            subject=_l("Someone tried to register with your address"),
+            template="address_taken",
+            user=owner,
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.forgot_password"),
+        )
         return None
-    return create_user(username=username, email=email, password=password, display_name=display_name)
+    user = create_user(username=username, email=email, password=password, display_name=display_name)
+    send_email_confirmation(user, language=language)
+    return user
+
+
+def _confirm_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirmation")
+
+
+def send_email_confirmation(user: User, *, language: str) -> None:
+    """Mail the user's address a link that confirms it is theirs."""
+    token = _confirm_signer().dumps({"user": user.id, "email": user.email})
+    enqueue_template(
+        to=user.email,
+        language=user.locale or language,
+        subject=_l("Confirm your email address"),
+        template="confirm_email",
+        user=user,
+        link=absolute_url("accounts.confirm_email", token=token),
+    )
+
+
+def confirm_email(token: str) -> User | None:
+    """Confirm the address a link names, if it is still the account's; None for a dead link."""
+    try:
+        data = _confirm_signer().loads(token, max_age=CONFIRM_LINK_LIFETIME)
+    except BadData:
+        return None
+    user = db.session.get(User, data["user"])
+    if user is None or user.email != data["email"]:
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.flush()
+    return user
+
+
+def change_email(user: User, email: str, *, language: str) -> None:
+    """Give the account a new address, unconfirmed until its owner follows the link mailed to it."""
+    address = check_email(email, user=user)
+    if address == user.email:
+        return
+    user.email = address
+    user.email_confirmed_at = None
+    try:
+        with db.session.begin_nested():  # another account may have taken it meanwhile
+            db.session.flush()
+    except IntegrityError as exc:
+        raise AccountError(_l("An account with this email address exists already.")) from exc
+    send_email_confirmation(user, language=language)
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -172,6 +240,55 @@ def set_password(user: User, password: str, *, keep_session: str | None = None) 
     """Set a new password and end every session of the user but the one named keep_session."""
     user.password_hash = hash_password(check_password(password))
     end_sessions(user, keep=keep_session)
+
+
+def _reset_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # In the token, so that a new password (this link's or any other way) kills every link.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token that lets its bearer set user's password once, within the hour."""
+    return _reset_signer().dumps({"user": user.id, "password": _password_fingerprint(user)})
+
+
+def user_for_reset(token: str) -> User | None:
+    """The user a reset token is for, or None when it is forged, expired or already used."""
+    try:
+        data = _reset_signer().loads(token, max_age=RESET_LINK_LIFETIME)
+    except BadData:
+        return None
+    user = db.session.get(User, data["user"])
+    if user is None or not hmac.compare_digest(_password_fingerprint(user), data["password"]):
+        return None
+    return user
+
+
+def request_password_reset(email: str, *, language: str) -> None:
+    """Queue a reset link to the account of this address, if any; nobody else learns which.
+
+    language is the one the request was made in, for an account that chose none.
+    """
+    user = find_by_email(normalise_email(email))
+    if user is None:
+        return
+    enqueue_template(
+        to=user.email,
+        language=user.locale or language,
+        subject=_l("Choose a new password"),
+        template="password_reset",
+        user=user,
+        link=absolute_url("accounts.reset_password", token=password_reset_token(user)),
+    )
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the password a reset link's bearer chose; every login of the user ends."""
+    set_password(user, password)
 
 
 def update_profile(user: User, **fields: str) -> None:

@@ -11,14 +11,22 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import services
-from forum.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from forum.accounts.forms import (
+    EmailChangeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from forum.clock import shown
 from forum.extensions import db, limiter, login_manager
 from forum.forms import form_page
@@ -40,6 +48,11 @@ def _login_key() -> str:
     user = services.find_by_login(login)
     account = f"user:{user.id}" if user else "name:" + login.strip().casefold()
     return f"login:{account}:{get_remote_address()}"
+
+
+def _reset_key() -> str:
+    # One count per address, whoever asks: nobody can fill a person's mailbox with links.
+    return "reset:" + request.form.get("email", "").strip().casefold()
 
 
 def _login_failed(response) -> bool:
@@ -64,6 +77,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
+                language=str(get_locale()),
             )
         except services.AccountError as exc:
             db.session.rollback()
@@ -75,8 +89,8 @@ def register():
             session[LOGIN_HINT] = form.username.data.strip()
             flash(
                 _(
-                    "Thank you. Unless this email address already had an account, "
-                    "yours is ready: log in below."
+                    "Thank you. We have sent a message to this address. Unless this email "
+                    "address already had an account, yours is ready: log in below."
                 ),
                 "info",
             )
@@ -112,6 +126,106 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_next_page())
     return form_page("accounts/login.html", form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_RESET_ADDRESS"], key_func=_reset_key, methods=["POST"]
+)
+def forgot_password():
+    """Ask for a link to choose a new password, mailed to the account's address."""
+    if current_user.is_authenticated:
+        return redirect(url_for(".change_password"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, language=str(get_locale()))
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(
+            _(
+                "If an account has this address, a link to choose a new password is on its "
+                "way to it. The link works once, for one hour."
+            ),
+            "info",
+        )
+        return redirect(url_for(".login"))
+    return form_page("accounts/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password through a mailed link; every login of the person ends."""
+    user = services.user_for_reset(token)
+    if user is None:
+        return render_template("accounts/reset_link_dead.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        session[LOGIN_HINT] = user.username
+        flash(
+            _("Your password is changed and you are logged out everywhere: log in with it."),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    return form_page("accounts/reset_password.html", form)
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email(token: str):
+    """Confirm an email address through the link mailed to it."""
+    user = services.confirm_email(token)
+    if user is None:
+        return render_template("accounts/confirm_link_dead.html"), 404
+    db.session.commit()
+    flash(_("Your email address is confirmed. Thank you."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for(".edit_profile"))
+    return redirect(url_for(".login"))
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    """Change one's email address; the new one is confirmed by a mailed link."""
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.username, form.current_password.data) is None:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            try:
+                services.change_email(current_user, form.email.data, language=str(get_locale()))
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_confirmation_sent(), "success")
+                return redirect(url_for(".edit_profile"))
+    return form_page("accounts/change_email.html", form)
+
+
+@bp.post("/profile/email/confirm")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"])
+def resend_confirmation():
+    """Mail one's address a new confirmation link."""
+    if not current_user.has_confirmed_email:
+        services.send_email_confirmation(current_user, language=str(get_locale()))
+        db.session.commit()
+        flash(_confirmation_sent(), "success")
+    return redirect(url_for(".edit_profile"))
+
+
+def _confirmation_sent() -> str:
+    return _(
+        "We have mailed %(address)s a link to confirm it. Until you follow it, the forum mails "
+        "you nothing but such links.",
+        address=current_user.email,
+    )
 
 
 def warn_if_staff_look_alike(name: str, *, user=None) -> None:

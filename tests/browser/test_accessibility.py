@@ -64,6 +64,8 @@ PAGES = [
     ("profile", "admin", "/u/{amina}"),
     ("edit profile", "amina", "/profile"),
     ("change password", "amina", "/profile/password"),
+    ("change email", "amina", "/profile/email"),
+    ("forgot password", None, "/password/forgot"),
     ("my reports", "amina", "/reports/mine"),
     ("report a post", "amina", "/p/{second}/report"),
     ("moderation queue", "moderator", "/moderation/reports"),

@@ -5,6 +5,9 @@ screenshotted) and JavaScript off (see conftest.py).
 """
 
 import re
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
 
 import feedparser
 from playwright.sync_api import expect
@@ -49,6 +52,39 @@ def test_register_accept_the_code_log_in_and_switch_language(people, cast):
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def mailed_link(forum, address: str) -> str:
+    """The link in the newest mail to address, as the one-command forum writes it (.eml)."""
+    folder = Path(forum.app.instance_path) / "mail"
+    mails = [message_from_bytes(eml.read_bytes(), policy=default) for eml in folder.glob("*.eml")]
+    [mail] = [mail for mail in mails if mail["To"] == address]
+    [link] = re.findall(r"https?://\S+", mail.get_body(("plain",)).get_content())
+    return link
+
+
+def test_a_forgotten_password_is_replaced_through_the_mailed_link(people, cast, forum):
+    amina = people("amina")
+    page = amina.page
+    address = f"amina-{cast.tag}@example.org"
+    new_password = "a new password from the mail"
+    amina.go("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    amina.looked()
+    page.get_by_label("Email address").fill(address)
+    page.get_by_role("button", name="Mail me a link").click()
+    amina.looked()
+    expect(page.locator("main")).to_contain_text("a link to choose a new password is on its way")
+
+    amina.go(mailed_link(forum, address))
+    page.get_by_label("Password", exact=True).fill(new_password)
+    page.get_by_label("Password again").fill(new_password)
+    page.get_by_role("button", name="Change my password").click()
+    amina.looked()
+    expect(page.get_by_label("Username or email")).to_have_value(cast.amina.username)
+    page.get_by_label("Password", exact=True).fill(new_password)
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

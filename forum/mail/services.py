@@ -1,0 +1,134 @@
+"""Queue mail in the transaction of the act that causes it; read the state of the outbox.
+
+`enqueue` is the one entry point for other features. It only adds a row to the outbox, in the
+caller's transaction: if the act is rolled back, so is its mail, and a mail is never sent for an
+act that did not happen. The mail worker (forum/mail/delivery.py) sends the rows later.
+"""
+
+import uuid
+from contextlib import contextmanager
+from email.headerregistry import Address
+from email.utils import parseaddr
+
+from flask import current_app, g, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.mail.models import MailState, OutboxMessage
+
+
+def sender() -> str:
+    """The From address of the forum's mail, from FORUM_MAIL_FROM."""
+    return current_app.config["MAIL_FROM"]
+
+
+def enqueue(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    language: str = "",
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Queue a message to one address in the current transaction; flush, do not commit.
+
+    text is the plain-text body, html an optional HTML alternative of the same content, language
+    the recipient's interface language (for Content-Language), headers any further headers
+    (In-Reply-To, References, List-Id, List-Unsubscribe ...). The Message-ID is fixed here.
+    """
+    domain = Address(addr_spec=parseaddr(sender())[1]).domain or "localhost"
+    message = OutboxMessage(
+        # From the OS's randomness: email.utils.make_msgid draws from the random module, which
+        # a seeded program (a test generator, say) repeats, and Message-IDs must never repeat.
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        recipient=to,
+        subject=subject,
+        text=text,
+        html=html,
+        language=language,
+        headers=dict(headers or {}),
+    )
+    db.session.add(message)
+    db.session.flush()
+    if has_request_context():
+        g.mail_queued = True  # without a mail server, the request delivers it itself
+    return message
+
+
+def enqueue_template(
+    *,
+    to: str,
+    language: str,
+    subject: str,
+    template: str,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> OutboxMessage:
+    """Queue templates/mail/<template>.txt and .html, and the (lazy) subject, in language."""
+    language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with _request_for_mail(), force_locale(language):
+        return enqueue(
+            to=to,
+            subject=str(subject),
+            text=render_template(f"mail/{template}.txt", **context),
+            html=render_template(f"mail/{template}.html", language=language, **context),
+            language=language,
+            headers=headers,
+        )
+
+
+@contextmanager
+def _request_for_mail():
+    # Templates and url_for need a request; a command or a worker has none: one on the base URL.
+    if has_request_context():
+        yield
+        return
+    base = current_app.config["BASE_URL"] or "http://localhost"
+    with current_app.test_request_context(base_url=base):
+        yield
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An address for a mail: on FORUM_BASE_URL when set, else on the request's host.
+
+    Outside a request (a command, a worker) without FORUM_BASE_URL, it is on http://localhost.
+    """
+    base = current_app.config["BASE_URL"]
+    if not has_request_context():
+        with _request_for_mail():
+            return url_for(endpoint, _external=True, **values)
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def outbox_status() -> dict:
+    """Count the outbox's messages by state, with the creation time of the oldest queued one."""
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        ).all()
+    )
+    oldest = db.session.scalar(
+        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.state == MailState.queued)
+    )
+    return {
+        "queued": counts.get(MailState.queued, 0),
+        "sent": counts.get(MailState.sent, 0),
+        "failed": counts.get(MailState.failed, 0),
+        "oldest_queued": oldest,
+    }
+
+
+def failed_messages(limit: int = 20) -> list[OutboxMessage]:
+    """The most recent messages given up on, with their last error."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.state == MailState.failed)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
