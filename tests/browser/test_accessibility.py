@@ -66,6 +66,7 @@ PAGES = [
     ("change password", "amina", "/profile/password"),
     ("change email", "amina", "/profile/email"),
     ("forgot password", None, "/password/forgot"),
+    ("notifications", "amina", "/notifications"),
     ("my reports", "amina", "/reports/mine"),
     ("report a post", "amina", "/p/{second}/report"),
     ("moderation queue", "moderator", "/moderation/reports"),

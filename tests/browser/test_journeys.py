@@ -311,3 +311,33 @@ def test_headings_in_a_reply_are_not_smaller_than_its_text_and_a_citation_leads_
     amina.looked()
     expect(page).to_have_url(re.compile(rf"#p{second}$"))
     expect(page.locator(f"#p{second}")).to_contain_text("changing plans")
+
+
+def test_a_reader_follows_a_topic_and_sees_a_reply_in_the_header(people, cast, topic_with_posts):
+    reader = people("reader")
+    page = reader.page
+    reader.log_in(cast.reader.username)
+    reader.go(topic_with_posts.url)
+    page.get_by_role("button", name="Follow", exact=True).click()
+    reader.looked()
+    expect(page.locator("main")).to_contain_text("You follow this topic")
+    expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
+
+    babar = people("babar")
+    babar.log_in(cast.babar.username)
+    babar.go(topic_with_posts.url)
+    babar.page.locator("#reply").get_by_role("textbox", name="Your reply").fill(
+        "Listening is also **staying** when it is hard."
+    )
+    babar.page.get_by_role("button", name="Post reply").click()
+    expect(babar.page.locator("main")).to_contain_text("Your reply is posted.")
+
+    reader.go("/")
+    header = page.get_by_role("navigation", name="Account")
+    header.get_by_role("link", name="Notifications (1 unread)").click()
+    reader.looked()
+    item = page.locator("main li.unread").first
+    expect(item).to_contain_text(f"{cast.babar.name} posted in “Listening first {cast.tag}”")
+    expect(item).to_contain_text("Listening is also staying when it is hard.")
+    page.get_by_role("button", name="Mark all read").click()
+    expect(header.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
