@@ -16,13 +16,10 @@ afterwards) it:
    handler that only counts), FORUM_MAIL_URL pointing at it, and prints messages per second.
 """
 
-import importlib.util
 import os
-import re
 import shutil
 import socket
 import statistics
-import sys
 import tempfile
 import time
 import urllib.error
@@ -33,17 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from run import FORUM, PASSWORD, ROOT, log_in, serve  # bench/run.py, beside this file
 from sqlalchemy import create_engine, make_url, text
-
-# Python puts this folder first on the path, where bench/markdown.py hides the markdown package
-# the forum imports: take it off, and load bench/run.py (its helpers) by its path.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
-_spec = importlib.util.spec_from_file_location("bench_run", HERE / "run.py")
-bench_run = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_run)
-FORUM, PASSWORD, ROOT = bench_run.FORUM, bench_run.PASSWORD, bench_run.ROOT
-log_in, serve = bench_run.log_in, bench_run.serve
 
 FOLLOWERS = 10_000
 REPLIES = int(os.environ.get("BENCH_REPLIES", "100"))
@@ -137,12 +125,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def time_replies(topics) -> dict[int, list[float]]:
     """Post REPLIES replies in each topic, alternately, one at a time; each one's seconds."""
-    cookie, _ = log_in("member2")
-    # Logging in starts a new session: the form's token comes from a page of that session.
-    page = urllib.request.urlopen(
-        urllib.request.Request(f"{FORUM}/t/{topics[0][0]}/reply", headers={"Cookie": cookie})
-    ).read()
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
+    cookie, token = log_in("member2")
     opener = urllib.request.build_opener(NoRedirect)
     times = {topic_id: [] for topic_id, _ in topics}
     for n in range(REPLIES):

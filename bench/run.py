@@ -116,7 +116,9 @@ def log_in(username: str) -> tuple[str, str]:
     page = opener.open(f"{FORUM}/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "login": username, "password": PASSWORD})
-    opener.open(f"{FORUM}/login", data.encode())
+    # Logging in starts a new session, with a new token: read it from a page of that session.
+    page = opener.open(f"{FORUM}/login", data.encode()).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return cookie, token
 

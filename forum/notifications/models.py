@@ -50,8 +50,13 @@ class Kind(enum.StrEnum):
 class Notification(db.Model):
     """Something that concerns a person; it says what it is about, shown as it is when read."""
 
-    # The header counts a person's unread notifications on every page; the list pages them.
-    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
+    # The header counts a person's unread notifications on every page; the list pages them. A
+    # new post asks, for each follower, whether they were told of it already (as a reply to
+    # their post): without its index that question read every notification a follower had.
+    __table_args__ = (
+        Index("ix_notification_user_id_read_at", "user_id", "read_at"),
+        Index("ix_notification_post_id_user_id", "post_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

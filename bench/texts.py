@@ -1,6 +1,6 @@
 """The text pipeline against texts built to be slow to format, each as long as the forms accept.
 
-Run from the repository: `.venv/bin/python bench/markdown.py`. For every family of
+Run from the repository: `.venv/bin/python bench/texts.py`. For every family of
 tests/markdown_families.py it renders the text once through forum.text.render (in an app with
 an empty in-memory database, which citations are checked against) and prints the CPU time of the
 rendering thread and the wall-clock time, or how long the pipeline took to refuse it; then the
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/, whose markdown.py would hide the library
+sys.path.insert(0, str(ROOT))  # the repository, for tests/markdown_families.py
 
 from forum import create_app, text  # noqa: E402
 from forum.extensions import db  # noqa: E402
