@@ -20,18 +20,20 @@ import os
 import shutil
 import socket
 import statistics
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from run import FORUM, PASSWORD, ROOT, log_in, serve  # bench/run.py, beside this file
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
+
+sys.path.insert(0, str(ROOT))  # the repository, for tests/databases.py
+from tests.databases import fresh_database
 
 FOLLOWERS = 10_000
 REPLIES = int(os.environ.get("BENCH_REPLIES", "100"))
@@ -42,25 +44,6 @@ FIXED_HASH = (
     "scrypt:1024:8:1$SZ2gpJGqtE0W0O72$304b2eb14cc87fe04efb6eb2b1258e40863336b0c36b72b5fff30e"
     "0899363e2ea3d3a5ff8c35458487fbaeb6a6789223a479a61f8be3e24434b7befc3b129bc1"
 )
-
-
-@contextmanager
-def fresh_database(folder: Path):
-    """A new SQLite file, or a new PostgreSQL database on BENCH_DATABASE_URL dropped afterwards."""
-    if not SERVER:
-        yield f"sqlite:///{folder}/forum.sqlite"
-        return
-    server = make_url(SERVER).set(drivername="postgresql+psycopg")
-    name = f"forum_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed() -> tuple[tuple[int, str], tuple[int, str]]:
@@ -239,7 +222,7 @@ def worker_throughput() -> None:
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="forum-bench-mail-"))
     try:
-        with fresh_database(work) as database_url:
+        with fresh_database(work, server_url=SERVER, prefix="forum_bench") as database_url:
             os.environ["FORUM_INSTANCE_PATH"] = str(work / "instance")
             os.environ["FORUM_DATABASE_URL"] = database_url
             print(f"database: {make_url(database_url).get_backend_name()}")

@@ -12,13 +12,16 @@ POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL", "")
 
 
 @contextmanager
-def fresh_database(folder: Path) -> Iterator[str]:
-    """Yield the URL of a new, empty database; a PostgreSQL one is dropped afterwards."""
-    if not POSTGRES_URL:
+def fresh_database(
+    folder: Path, *, server_url: str = POSTGRES_URL, prefix: str = "forum_test"
+) -> Iterator[str]:
+    """Yield the URL of a new, empty database: a SQLite file in folder, or with a PostgreSQL
+    server_url a new database on that server, dropped afterwards."""
+    if not server_url:
         yield f"sqlite:///{folder}/forum-{uuid.uuid4().hex[:8]}.sqlite"
         return
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"forum_test_{uuid.uuid4().hex[:12]}"
+    server = make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
