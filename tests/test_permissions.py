@@ -128,6 +128,9 @@ MATRIX = {
     ("/t/<int:topic_id>/unfollow", "POST"): MEMBERS,
     ("/d/<slug>/follow", "POST"): MEMBERS,
     ("/d/<slug>/unfollow", "POST"): MEMBERS,
+    # The signed link in every mail of notifications: no login, the token is the proof.
+    ("/mail/unsubscribe/<token>", "GET"): ALL,
+    ("/mail/unsubscribe/<token>", "POST"): ALL,
 }
 
 

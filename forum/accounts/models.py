@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
         Enum(MailMode, native_enum=False, length=10, validate_strings=True),
         default=MailMode.daily,
     )
+    # When the last digest of their notifications was queued (daily and weekly mail).
+    digest_sent_at: Mapped[datetime | None]
 
     # The token of the login this object was loaded for (not a column): Flask-Login keeps it as
     # the login id in the session and the remember-me cookie.

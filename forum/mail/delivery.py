@@ -17,6 +17,7 @@ import smtplib
 import ssl
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, timedelta
 from email.message import EmailMessage
@@ -231,11 +232,30 @@ def deliver_due(session: Session | None = None, limit: int = BATCH) -> int:
     return len(messages)
 
 
+# What makes mail out of other features' records (notifications: fan-outs, instant mail,
+# digests), each a function(session) -> how many things it did, committing its own work. Every
+# pass of the worker runs them before it sends, so what they queue goes out in the same pass.
+PRODUCERS: list[Callable[[Session], int]] = []
+
+
+def produces_mail(function: Callable[[Session], int]) -> Callable[[Session], int]:
+    """Register a producer of mail (a decorator) for every pass of the worker."""
+    PRODUCERS.append(function)
+    return function
+
+
+def work_once(session: Session | None = None, limit: int = BATCH) -> int:
+    """One pass: run the producers, then send one batch of due messages; return work done."""
+    session = session or db.session
+    done = sum(produce(session) for produce in PRODUCERS)
+    return done + deliver_due(session, limit)
+
+
 def drain(session: Session | None = None) -> int:
-    """Send every message due now; return how many were taken."""
+    """Do all the work there is now (produce, then send); return how much was done."""
     total = 0
-    while taken := deliver_due(session):
-        total += taken
+    while done := work_once(session):
+        total += done
     return total
 
 
@@ -249,7 +269,7 @@ def run_worker(
     """Send due mail, batch messages at a time, until stopped (with once, until nothing is due)."""
     stop = stop or threading.Event()
     while not stop.is_set():
-        if deliver_due(limit=batch):
+        if work_once(limit=batch):
             continue
         if once:
             return
@@ -258,7 +278,7 @@ def run_worker(
 
 
 def init_app(app) -> None:
-    """Without a mail server, deliver the mail a request queued as soon as it is done."""
+    """Without a mail server, do the work a request left for the worker as soon as it is done."""
 
     @app.after_request
     def deliver_queued_mail(response):
@@ -268,7 +288,7 @@ def init_app(app) -> None:
 
 
 def deliver_in_process() -> None:
-    """Send what is due from this process (no mail server: .eml files); never raise."""
+    """Do the worker's work from this process (no mail server: .eml files); never raise."""
     # A session of its own: the request's session may hold changes that are not to be committed.
     with Session(db.engine) as session:
         try:

@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from forum.extensions import db
 from forum.mail.models import MailState, OutboxMessage
@@ -23,6 +24,11 @@ def sender() -> str:
     return current_app.config["MAIL_FROM"]
 
 
+def mail_domain() -> str:
+    """The domain of the forum's mail (FORUM_MAIL_FROM's): of Message-IDs, threads, List-Id."""
+    return Address(addr_spec=parseaddr(sender())[1]).domain or "localhost"
+
+
 def enqueue(
     *,
     to: str,
@@ -31,18 +37,20 @@ def enqueue(
     html: str = "",
     language: str = "",
     headers: dict[str, str] | None = None,
+    session: Session | None = None,
 ) -> OutboxMessage:
     """Queue a message to one address in the current transaction; flush, do not commit.
 
     text is the plain-text body, html an optional HTML alternative of the same content, language
     the recipient's interface language (for Content-Language), headers any further headers
     (In-Reply-To, References, List-Id, List-Unsubscribe ...). The Message-ID is fixed here.
+    session is the request's unless given (the mail worker has its own).
     """
-    domain = Address(addr_spec=parseaddr(sender())[1]).domain or "localhost"
+    session = session or db.session
     message = OutboxMessage(
         # From the OS's randomness: email.utils.make_msgid draws from the random module, which
         # a seeded program (a test generator, say) repeats, and Message-IDs must never repeat.
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         recipient=to,
         subject=subject,
         text=text,
@@ -50,11 +58,17 @@ def enqueue(
         language=language,
         headers=dict(headers or {}),
     )
-    db.session.add(message)
-    db.session.flush()
-    if has_request_context():
-        g.mail_queued = True  # without a mail server, the request delivers it itself
+    session.add(message)
+    session.flush()
+    wake_worker()
     return message
+
+
+def wake_worker() -> None:
+    """Say that the request left work for the mail worker (mail to send, or records that make
+    mail). Without a mail server, the request does that work itself once it is answered."""
+    if has_request_context():
+        g.mail_queued = True
 
 
 def enqueue_template(
@@ -64,6 +78,7 @@ def enqueue_template(
     subject: str,
     template: str,
     headers: dict[str, str] | None = None,
+    session: Session | None = None,
     **context,
 ) -> OutboxMessage:
     """Queue templates/mail/<template>.txt and .html, and the (lazy) subject, in language."""
@@ -76,6 +91,7 @@ def enqueue_template(
             html=render_template(f"mail/{template}.html", language=language, **context),
             language=language,
             headers=headers,
+            session=session,
         )
 
 

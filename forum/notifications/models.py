@@ -3,7 +3,15 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import conv
 
@@ -71,3 +79,47 @@ class Notification(db.Model):
     reason: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Not yet considered for mail: the mail worker mails it (at once or in a digest, per the
+    # person's setting) or drops it (no mail wanted, no confirmed address), then clears this.
+    # Notifications that existed before mail did are not pending (server default false).
+    mail_pending: Mapped[bool] = mapped_column(default=True, server_default=false())
+
+
+# Read by the mail worker's every pass: partial, so it holds only the few pending rows.
+Index(
+    "ix_notification_mail_pending",
+    Notification.user_id,
+    postgresql_where=Notification.mail_pending,
+    sqlite_where=Notification.mail_pending,
+)
+
+
+class Audience(enum.StrEnum):
+    topic_followers = "topic_followers"
+    dialogue_followers = "dialogue_followers"
+
+
+class FanOut(db.Model):
+    """A notification to everybody who follows a topic or a dialogue, not yet spread.
+
+    Written in the act's transaction, so the consequence is recorded with the act and costs the
+    act one row however many followers there are; the mail worker (or, without a mail server,
+    the request that wrote it, once answered) turns it into one Notification per follower and
+    deletes it, in one transaction (forum/notifications/spreading.py).
+    """
+
+    __tablename__ = "fan_out"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[Audience] = mapped_column(
+        Enum(Audience, native_enum=False, length=20, validate_strings=True)
+    )
+    kind: Mapped[Kind] = mapped_column(
+        Enum(Kind, native_enum=False, length=20, validate_strings=True)
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

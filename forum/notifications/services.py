@@ -7,7 +7,7 @@ never what that said: its page shows a post as the post is when read, through se
 
 import re
 
-from sqlalchemy import Integer, String, cast, exists, func, literal, null, select, update
+from sqlalchemy import Integer, String, cast, exists, func, literal, null, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -16,8 +16,9 @@ from forum.accounts.models import MailMode, User
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
+from forum.mail.services import wake_worker
 from forum.moderation.models import Report
-from forum.notifications.models import Follow, Kind, Notification
+from forum.notifications.models import Audience, FanOut, Follow, Kind, Notification
 from forum.posts.models import Post
 from forum.topics.models import Topic
 
@@ -69,29 +70,46 @@ def _notify(user_id: int, kind: Kind, *, by: User, **about) -> None:
     """Notify one person of someone else's act."""
     if user_id != by.id:
         db.session.add(Notification(user_id=user_id, kind=kind, actor_id=by.id, **about))
+        wake_worker()  # it may be mailed at once
 
 
-_COLUMNS = ("kind", "actor_id", "post_id", "topic_id", "dialogue_id", "reason", "created_at")
+def _fan_out(audience: Audience, kind: Kind, *, by: User, **about) -> None:
+    """Notify everybody who follows the topic or dialogue: one row now, spread by the worker
+    (forum/notifications/spreading.py)."""
+    db.session.add(FanOut(audience=audience, kind=kind, actor_id=by.id, **about))
+    wake_worker()
 
 
-def _notify_all(recipient, *where, kind: Kind, by: User, **about) -> None:
+_COLUMNS = (
+    "kind", "actor_id", "post_id", "topic_id", "dialogue_id", "reason", "created_at",
+    "mail_pending",
+)  # fmt: skip
+
+
+def notify_all(
+    recipient, *where, kind: Kind, actor_id: int, at=None, session=None, **about
+) -> None:
     """Notify everybody the recipient column selects under `where` (but the actor).
 
-    One INSERT ... SELECT, however many they are: the act's request costs the same for one
-    follower or thousands.
+    One INSERT ... SELECT, however many they are. Used in the act (a summary's cited authors,
+    a post's reporters: a few people) and by the worker, which spreads a FanOut to followers.
+    `at` is when the act was done (now, if not given); session, the request's if not given.
     """
+    session = session or db.session
     types = dict.fromkeys(("post_id", "topic_id", "dialogue_id"), Integer())
-    values = [literal(kind.value, String()), literal(by.id, Integer())]
+    values = [literal(kind.value, String()), literal(actor_id, Integer())]
     for name in ("post_id", "topic_id", "dialogue_id"):
         value = about.get(name)
         values.append(cast(null(), types[name]) if value is None else literal(value, Integer()))
     values += [
         literal(about.get("reason", ""), String()),
-        literal(utcnow(), Notification.created_at.type),
+        literal(at or utcnow(), Notification.created_at.type),
+        true(),  # the column's server default is false (the rows before mail existed)
     ]
-    rows = select(recipient, *values).where(*where, recipient != by.id).distinct()
-    db.session.flush()  # the one-person notifications of the act are seen by `where`
-    db.session.execute(Notification.__table__.insert().from_select(("user_id", *_COLUMNS), rows))
+    rows = select(recipient, *values).where(*where, recipient != actor_id).distinct()
+    session.flush()  # the one-person notifications of the act are seen by `where`
+    session.execute(Notification.__table__.insert().from_select(("user_id", *_COLUMNS), rows))
+    wake_worker()  # some may be mailed at once
 
 
 def unread_count_of(user_column):
@@ -125,7 +143,8 @@ def notifications_page(user: User, *, page: int, per_page: int):
         )
         .outerjoin(ACTOR, ACTOR.id == Notification.actor_id)
         .where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc())
+        # In the order of the acts: a follower's notice is written when the worker spreads it.
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
@@ -164,22 +183,18 @@ def _post_written(post: Post, *, by: User) -> None:
         parent = db.session.get(Post, post.parent_id)
         kind = Kind.quote if QUOTES.search(post.body_source) else Kind.reply
         _notify(parent.author_id, kind, by=by, post_id=post.id, topic_id=post.topic_id)
-    already = exists().where(
-        Notification.post_id == post.id, Notification.user_id == Follow.user_id
+    _fan_out(
+        Audience.topic_followers, Kind.new_post, by=by, post_id=post.id, topic_id=post.topic_id
     )
-    _notify_all(
-        Follow.user_id, Follow.topic_id == post.topic_id, ~already,
-        kind=Kind.new_post, by=by, post_id=post.id, topic_id=post.topic_id,
-    )  # fmt: skip
     if by.follows_own_topics:
         follow(post.topic, by=by)
 
 
 @acts.topic_opened.connect
 def _topic_opened(topic: Topic, *, by: User) -> None:
-    _notify_all(
-        Follow.user_id, Follow.dialogue_id == topic.dialogue_id,
-        kind=Kind.new_topic, by=by, topic_id=topic.id, dialogue_id=topic.dialogue_id,
+    _fan_out(
+        Audience.dialogue_followers, Kind.new_topic,
+        by=by, topic_id=topic.id, dialogue_id=topic.dialogue_id,
     )  # fmt: skip
     if by.follows_own_topics:
         follow(topic, by=by)
@@ -198,10 +213,7 @@ _post_restored = acts.post_restored.connect(_moderated(Kind.restored))
 
 def _topic_moderated(kind: Kind):
     def receiver(topic: Topic, *, by: User, reason: str) -> None:
-        _notify_all(
-            Follow.user_id, Follow.topic_id == topic.id,
-            kind=kind, by=by, topic_id=topic.id, reason=reason,
-        )  # fmt: skip
+        _fan_out(Audience.topic_followers, kind, by=by, topic_id=topic.id, reason=reason)
 
     return receiver
 
@@ -212,13 +224,14 @@ _topic_unlocked = acts.topic_unlocked.connect(_topic_moderated(Kind.unlocked))
 
 @acts.summary_published.connect
 def _summary_published(summary, *, by: User, newly_cited: list[int]) -> None:
-    where = _target_of(summary)
-    if newly_cited:
-        _notify_all(Post.author_id, Post.id.in_(newly_cited), kind=Kind.cited, by=by, **where)
-    (column, value), *_ = where.items()
-    _notify_all(
-        Follow.user_id, getattr(Follow, column) == value, kind=Kind.summarised, by=by, **where
-    )
+    where, at = _target_of(summary), utcnow()
+    if newly_cited:  # told that their post is cited, they are not told again of the summary
+        notify_all(
+            Post.author_id, Post.id.in_(newly_cited),
+            kind=Kind.cited, actor_id=by.id, at=at, **where,
+        )  # fmt: skip
+    audience = Audience.topic_followers if "topic_id" in where else Audience.dialogue_followers
+    _fan_out(audience, Kind.summarised, by=by, created_at=at, **where)
 
 
 def _target_of(summary) -> dict:
@@ -229,11 +242,11 @@ def _target_of(summary) -> dict:
 
 @acts.reports_handled.connect
 def _reports_handled(post: Post, *, by: User, upheld: bool, handled_at, note: str) -> None:
-    _notify_all(
+    notify_all(
         Report.reporter_id,
         Report.post_id == post.id,
         Report.handled_at == handled_at,
         Report.handled_by_id == by.id,
         kind=Kind.report_upheld if upheld else Kind.report_dismissed,
-        by=by, post_id=post.id, topic_id=post.topic_id, reason=note,
+        actor_id=by.id, post_id=post.id, topic_id=post.topic_id, reason=note,
     )  # fmt: skip

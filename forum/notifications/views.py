@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.dialogues.views import get_dialogue_or_404
-from forum.extensions import db
+from forum.extensions import csrf, db
 from forum.inputs import int_arg
-from forum.notifications import services
+from forum.notifications import mailing, services
 from forum.permissions import can
 from forum.posts.visibility import seen
 from forum.topics.links import topic_url
@@ -97,3 +97,24 @@ def unfollow_dialogue(slug: str):
     message = _("You no longer follow this dialogue.")
     back = url_for("dialogues.show", slug=dialogue.slug)
     return _follow(dialogue, following=False, back=back, message=message)
+
+
+@bp.get("/mail/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    """The page of an unsubscribe link: a button, since a link scanner may open the link."""
+    user = mailing.user_for_unsubscribe(token)
+    if user is None:
+        return render_template("notifications/unsubscribe_dead.html"), 404
+    return render_template("notifications/unsubscribe.html", token=token, done=False)
+
+
+@bp.post("/mail/unsubscribe/<token>")
+@csrf.exempt  # one-click (RFC 8058): a mail client posts it, with no cookie; the token is the proof
+def unsubscribe(token: str):
+    """Stop all mail of notifications to the person the signed link was mailed to."""
+    user = mailing.user_for_unsubscribe(token)
+    if user is None:
+        return render_template("notifications/unsubscribe_dead.html"), 404
+    mailing.unsubscribe(user)
+    db.session.commit()
+    return render_template("notifications/unsubscribe.html", token=token, done=True)
