@@ -11,12 +11,14 @@ A 4xx reply or a connection failure is retried with an exponential backoff, up t
 a 5xx reply or an address that is not one fails the message for good (`forum mail status`).
 """
 
+import functools
 import logging
 import os
 import smtplib
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, timedelta
@@ -81,6 +83,12 @@ def _check_address(address: str) -> None:
         raise PermanentFailure(f"not an address: {exc}") from exc
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # Made once: loading the system's certificates takes tens of milliseconds.
+    return ssl.create_default_context()
+
+
 class SMTPTransport:
     """Send through the server of FORUM_MAIL_URL, on one connection opened at the first message.
 
@@ -96,13 +104,12 @@ class SMTPTransport:
 
     def _connect(self) -> smtplib.SMTP:
         host, port = self.url.hostname or "localhost", self.url.port
-        context = ssl.create_default_context()
         if self.url.scheme == "smtps":
-            connection = smtplib.SMTP_SSL(host, port or 465, timeout=TIMEOUT, context=context)
+            connection = smtplib.SMTP_SSL(host, port or 465, timeout=TIMEOUT, context=_tls())
         else:
             connection = smtplib.SMTP(host, port or 25, timeout=TIMEOUT)
             if (port or 25) == 587:
-                connection.starttls(context=context)
+                connection.starttls(context=_tls())
         if self.url.username:
             connection.login(unquote(self.url.username), unquote(self.url.password or ""))
         return connection
@@ -234,27 +241,42 @@ def deliver_due(session: Session | None = None, limit: int = BATCH) -> int:
 
 # What makes mail out of other features' records (notifications: fan-outs, instant mail,
 # digests), each a function(session) -> how many things it did, committing its own work. Every
-# pass of the worker runs them before it sends, so what they queue goes out in the same pass.
+# pass of the worker runs the busy ones before it sends, so what they queue goes out in the same
+# pass; the idle ones (housekeeping and digests: work that can wait, and whose query reads every
+# person) only in a pass that found nothing else to do.
 PRODUCERS: list[Callable[[Session], int]] = []
+IDLE_PRODUCERS: list[Callable[[Session], int]] = []
 
 
-def produces_mail(function: Callable[[Session], int]) -> Callable[[Session], int]:
-    """Register a producer of mail (a decorator) for every pass of the worker."""
-    PRODUCERS.append(function)
-    return function
+def produces_mail(
+    function: Callable[[Session], int] | None = None, *, idle: bool = False
+) -> Callable:
+    """Register a producer of mail for the worker's passes (a decorator; idle=True: only when
+    nothing else is to be done)."""
+
+    def register(function: Callable[[Session], int]) -> Callable[[Session], int]:
+        (IDLE_PRODUCERS if idle else PRODUCERS).append(function)
+        return function
+
+    return register(function) if function else register
 
 
-def work_once(session: Session | None = None, limit: int = BATCH) -> int:
-    """One pass: run the producers, then send one batch of due messages; return work done."""
+def work_once(session: Session | None = None, limit: int = BATCH, *, idle: bool = True) -> int:
+    """One pass: run the producers, then send one batch of due messages; return work done.
+
+    The idle producers run when the rest did nothing (unless idle is False)."""
     session = session or db.session
     done = sum(produce(session) for produce in PRODUCERS)
-    return done + deliver_due(session, limit)
+    done += deliver_due(session, limit)
+    if not done and idle:
+        done = sum(produce(session) for produce in IDLE_PRODUCERS)
+    return done
 
 
-def drain(session: Session | None = None) -> int:
+def drain(session: Session | None = None, *, idle: bool = True) -> int:
     """Do all the work there is now (produce, then send); return how much was done."""
     total = 0
-    while done := work_once(session):
+    while done := work_once(session, idle=idle):
         total += done
     return total
 
@@ -287,11 +309,22 @@ def init_app(app) -> None:
         return response
 
 
+IDLE_EVERY = 60.0  # seconds between the idle producers' runs in a process without a worker
+_idle_ran_at = -IDLE_EVERY
+
+
 def deliver_in_process() -> None:
-    """Do the worker's work from this process (no mail server: .eml files); never raise."""
+    """Do the worker's work from this process (no mail server: .eml files); never raise.
+
+    The idle producers (digests) run at most once a minute here: a request pays for them
+    seldom, and a digest waits for the first act after it falls due."""
+    global _idle_ran_at
+    idle = time.monotonic() - _idle_ran_at >= IDLE_EVERY
+    if idle:
+        _idle_ran_at = time.monotonic()
     # A session of its own: the request's session may hold changes that are not to be committed.
     with Session(db.engine) as session:
         try:
-            drain(session)
+            drain(session, idle=idle)
         except Exception:
             log.exception("Delivering the outbox in this process failed; the mail stays queued")

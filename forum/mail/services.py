@@ -5,6 +5,7 @@ caller's transaction: if the act is rolled back, so is its mail, and a mail is n
 act that did not happen. The mail worker (forum/mail/delivery.py) sends the rows later.
 """
 
+import functools
 import uuid
 from contextlib import contextmanager
 from email.headerregistry import Address
@@ -26,7 +27,12 @@ def sender() -> str:
 
 def mail_domain() -> str:
     """The domain of the forum's mail (FORUM_MAIL_FROM's): of Message-IDs, threads, List-Id."""
-    return Address(addr_spec=parseaddr(sender())[1]).domain or "localhost"
+    return _domain_of(sender())
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    return Address(addr_spec=parseaddr(address)[1]).domain or "localhost"
 
 
 def enqueue(
@@ -58,8 +64,7 @@ def enqueue(
         language=language,
         headers=dict(headers or {}),
     )
-    session.add(message)
-    session.flush()
+    session.add(message)  # flushed with the transaction: a worker writes thousands at a time
     wake_worker()
     return message
 
@@ -83,7 +88,7 @@ def enqueue_template(
 ) -> OutboxMessage:
     """Queue templates/mail/<template>.txt and .html, and the (lazy) subject, in language."""
     language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with _request_for_mail(), force_locale(language):
+    with request_for_mail(), force_locale(language):
         return enqueue(
             to=to,
             subject=str(subject),
@@ -96,8 +101,10 @@ def enqueue_template(
 
 
 @contextmanager
-def _request_for_mail():
-    # Templates and url_for need a request; a command or a worker has none: one on the base URL.
+def request_for_mail():
+    """A request to render mail in: templates and url_for need one, and a command or a worker
+    has none, so one on FORUM_BASE_URL (or http://localhost). Inside a request, that request.
+    The mail worker opens one for a whole batch."""
     if has_request_context():
         yield
         return
@@ -113,7 +120,7 @@ def absolute_url(endpoint: str, **values) -> str:
     """
     base = current_app.config["BASE_URL"]
     if not has_request_context():
-        with _request_for_mail():
+        with request_for_mail():
             return url_for(endpoint, _external=True, **values)
     if base:
         return base + url_for(endpoint, **values)

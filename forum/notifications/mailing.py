@@ -30,7 +30,7 @@ from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.mail.delivery import produces_mail
-from forum.mail.services import absolute_url, enqueue_template, mail_domain
+from forum.mail.services import absolute_url, enqueue_template, mail_domain, request_for_mail
 from forum.notifications.models import Kind, Notification
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic
@@ -97,37 +97,38 @@ def unsubscribe(user: User) -> None:
 # What a mail says of a notification.
 
 
+# Pending notifications with their recipient and what they are about: built once.
+ROWS = (
+    select(
+        Notification,
+        User,
+        ACTOR.display_name.label("actor_name"),
+        Post.subject.label("subject"),
+        Post.body_source.label("body_source"),
+        Post.body_html.label("body_html"),
+        Post.hidden_at.label("hidden_at"),
+        PromptQuestion.text.label("prompt"),
+        Topic.title.label("topic_title"),
+        Topic.slug.label("topic_slug"),
+        Topic.framing_html.label("framing_html"),
+        Dialogue.id.label("dialogue_id"),
+        Dialogue.title.label("dialogue_title"),
+        Dialogue.slug.label("dialogue_slug"),
+    )
+    .join(User, User.id == Notification.user_id)
+    .outerjoin(ACTOR, ACTOR.id == Notification.actor_id)
+    .outerjoin(Post, Post.id == Notification.post_id)
+    .outerjoin(PromptQuestion, PromptQuestion.id == Post.prompt_id)
+    .outerjoin(Topic, Topic.id == Notification.topic_id)
+    .outerjoin(Dialogue, Dialogue.id == func.coalesce(Notification.dialogue_id, Topic.dialogue_id))
+    .where(Notification.mail_pending)
+    .order_by(Notification.id)
+)
+
+
 def _rows(session: Session, *where, limit: int | None = None, lock: bool = False):
     """Pending notifications under `where`, with their recipient and what they are about."""
-    query = (
-        select(
-            Notification,
-            User,
-            ACTOR.display_name.label("actor_name"),
-            Post.subject.label("subject"),
-            Post.body_source.label("body_source"),
-            Post.body_html.label("body_html"),
-            Post.hidden_at.label("hidden_at"),
-            PromptQuestion.text.label("prompt"),
-            Topic.title.label("topic_title"),
-            Topic.slug.label("topic_slug"),
-            Topic.framing_html.label("framing_html"),
-            Dialogue.id.label("dialogue_id"),
-            Dialogue.title.label("dialogue_title"),
-            Dialogue.slug.label("dialogue_slug"),
-        )
-        .join(User, User.id == Notification.user_id)
-        .outerjoin(ACTOR, ACTOR.id == Notification.actor_id)
-        .outerjoin(Post, Post.id == Notification.post_id)
-        .outerjoin(PromptQuestion, PromptQuestion.id == Post.prompt_id)
-        .outerjoin(Topic, Topic.id == Notification.topic_id)
-        .outerjoin(
-            Dialogue, Dialogue.id == func.coalesce(Notification.dialogue_id, Topic.dialogue_id)
-        )
-        .where(Notification.mail_pending, *where)
-        .order_by(Notification.id)
-        .limit(limit)
-    )
+    query = ROWS.where(*where).limit(limit)
     if lock:
         query = query.with_for_update(skip_locked=True, of=Notification)
     return session.execute(query).all()
@@ -179,21 +180,16 @@ def _thread(row) -> str:
     return f"<dialogue-{row.dialogue_id}@{mail_domain()}>"
 
 
-def _list_headers(user: User) -> dict[str, str]:
+def _list(user: User) -> tuple[dict[str, str], dict[str, str]]:
+    """The list headers of a mail to the person, and the links of its footer."""
     link = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
-    return {
+    headers = {
         "List-Id": f"Dialogue Forum notifications <notifications.{mail_domain()}>",
         "List-Unsubscribe": f"<{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-
-
-def _footer(user: User) -> dict:
-    token = unsubscribe_token(user)
-    return {
-        "settings_link": absolute_url("accounts.edit_profile"),
-        "unsubscribe_link": absolute_url("notifications.unsubscribe", token=token),
-    }
+    footer = {"settings_link": absolute_url("accounts.edit_profile"), "unsubscribe_link": link}
+    return headers, footer
 
 
 def _subject(row) -> str:
@@ -214,7 +210,7 @@ def _mark_mailed(session: Session, ids: list[int]) -> None:
 # The producers the mail worker runs on every pass.
 
 
-@produces_mail
+@produces_mail(idle=True)
 def drop_unwanted(session: Session) -> int:
     """Clear the mail flag of notifications nobody will mail: no mail wanted, no confirmed
     address. Return how many."""
@@ -239,21 +235,10 @@ def mail_at_once(session: Session, limit: int = BATCH) -> int:
         limit=limit,
         lock=True,
     )
-    for row in rows:
-        if _left_out(row):
-            continue
-        user = row.User
-        enqueue_template(
-            to=user.email,
-            language=user.locale,
-            subject=_subject(row),
-            template="notification",
-            headers={"In-Reply-To": _thread(row), "References": _thread(row)} | _list_headers(user),
-            session=session,
-            user=user,
-            item=_item(row),
-            **_footer(user),
-        )
+    with request_for_mail():  # one for the batch: url_for and templates need one
+        for row in rows:
+            if not _left_out(row):
+                _mail_one(session, row)
     _mark_mailed(session, [row.Notification.id for row in rows])
     session.commit()
     return len(rows)
@@ -313,7 +298,7 @@ def digest(rows) -> list[dict]:
     ]
 
 
-@produces_mail
+@produces_mail(idle=True)
 def mail_digests(session: Session, limit: int = DIGESTS_PER_PASS) -> int:
     """Queue the digests that are due, each person's pending notifications in one mail."""
     now = utcnow()
@@ -328,24 +313,45 @@ def mail_digests(session: Session, limit: int = DIGESTS_PER_PASS) -> int:
     )
     for user in people:
         rows = _rows(session, Notification.user_id == user.id, lock=True)
-        dialogues = digest(rows)
-        if dialogues:
-            weekly = user.mail_mode is MailMode.weekly
-            enqueue_template(
-                to=user.email,
-                language=user.locale,
-                subject=_l("Your weekly digest from Dialogue Forum")
-                if weekly
-                else _l("Your daily digest from Dialogue Forum"),
-                template="digest",
-                headers=_list_headers(user),
-                session=session,
-                user=user,
-                weekly=weekly,
-                dialogues=dialogues,
-                **_footer(user),
-            )
-            user.digest_sent_at = now
+        with request_for_mail():
+            _mail_digest(session, user, digest(rows), now)
         _mark_mailed(session, [row.Notification.id for row in rows])
         session.commit()
     return len(people)
+
+
+def _mail_one(session: Session, row) -> None:
+    user = row.User
+    headers, footer = _list(user)
+    enqueue_template(
+        to=user.email,
+        language=user.locale,
+        subject=_subject(row),
+        template="notification",
+        headers={"In-Reply-To": _thread(row), "References": _thread(row)} | headers,
+        session=session,
+        user=user,
+        item=_item(row),
+        **footer,
+    )
+
+
+def _mail_digest(session: Session, user: User, dialogues: list[dict], now) -> None:
+    if dialogues:
+        weekly = user.mail_mode is MailMode.weekly
+        headers, footer = _list(user)
+        enqueue_template(
+            to=user.email,
+            language=user.locale,
+            subject=_l("Your weekly digest from Dialogue Forum")
+            if weekly
+            else _l("Your daily digest from Dialogue Forum"),
+            template="digest",
+            headers=headers,
+            session=session,
+            user=user,
+            weekly=weekly,
+            dialogues=dialogues,
+            **footer,
+        )
+        user.digest_sent_at = now
