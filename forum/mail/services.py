@@ -5,6 +5,7 @@ caller's transaction: if the act is rolled back, so is its mail, and a mail is n
 act that did not happen. The mail worker (forum/mail/delivery.py) sends the rows later.
 """
 
+import logging
 import uuid
 from contextlib import contextmanager
 from email.headerregistry import Address
@@ -14,8 +15,11 @@ from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from forum.clock import utcnow
 from forum.extensions import db
 from forum.mail.models import MailState, OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def sender() -> str:
@@ -52,9 +56,13 @@ def enqueue(
     )
     db.session.add(message)
     db.session.flush()
+    _deliver_after_request()
+    return message
+
+
+def _deliver_after_request() -> None:
     if has_request_context():
         g.mail_queued = True  # without a mail server, the request delivers it itself
-    return message
 
 
 def enqueue_template(
@@ -122,13 +130,36 @@ def outbox_status() -> dict:
     }
 
 
-def failed_messages(limit: int = 20) -> list[OutboxMessage]:
-    """The most recent messages given up on, with their last error."""
+def failed_messages(limit: int = 20, *, page: int = 1) -> list[OutboxMessage]:
+    """The messages given up on, with their last error, newest first: page of limit each."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.state == MailState.failed)
             .order_by(OutboxMessage.id.desc())
             .limit(limit)
+            .offset((page - 1) * limit)
         )
     )
+
+
+def find_message(message_id: int) -> OutboxMessage | None:
+    """The outbox message with this id."""
+    return db.session.get(OutboxMessage, message_id)
+
+
+def retry_message(message: OutboxMessage, *, by) -> bool:
+    """Queue a failed message again, due now, with its attempts counted afresh; flush.
+
+    False (and nothing changes) when the message is not failed: queued again already, or sent.
+    """
+    if message.state != MailState.failed:
+        return False
+    message.state = MailState.queued
+    message.due_at = utcnow()
+    message.attempts = 0
+    db.session.flush()
+    # The server's log keeps who sent what again; the recipient is not for the public log.
+    log.info("Mail %s to %s queued again by %s", message.id, message.recipient, by.username)
+    _deliver_after_request()
+    return True
