@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.feeds.views import bp as feeds_bp
     from forum.mail import delivery as mail_delivery
     from forum.mail.cli import mail_cli
+    from forum.mail.views import bp as mail_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.notifications import mailing, spreading  # noqa: F401 (the worker's producers)
     from forum.notifications.views import bp as notifications_bp
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(summaries_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(feeds_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from forum.accounts.models import Role, User
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
+from forum.mail.models import OutboxMessage
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic
 from tests.conftest import PASSWORD
@@ -115,6 +116,7 @@ def seeded(app) -> SimpleNamespace:
             *db.session.scalars(select(Topic.id)),
             *db.session.scalars(select(Post.id)),
             *db.session.scalars(select(PromptQuestion.id)),
+            *db.session.scalars(select(OutboxMessage.id)),
         ]
         names = [
             *db.session.scalars(select(Dialogue.slug)),

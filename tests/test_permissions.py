@@ -13,6 +13,8 @@ from forum.accounts.models import Role
 from forum.accounts.services import find_by_username
 from forum.dialogues.models import DialogueState
 from forum.extensions import db
+from forum.mail.models import MailState
+from forum.mail.services import enqueue
 from forum.moderation.services import lock_topic
 from forum.posts.models import Post
 from forum.summaries.services import save_summary
@@ -131,6 +133,8 @@ MATRIX = {
     # The signed link in every mail of notifications: no login, the token is the proof.
     ("/mail/unsubscribe/<token>", "GET"): ALL,
     ("/mail/unsubscribe/<token>", "POST"): ALL,
+    ("/admin/mail", "GET"): ADMINS,
+    ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
 }
 
 
@@ -157,8 +161,11 @@ def world(app, dialogue_setup, create_user, create_dialogue, create_post):
         lucia = find_by_username("lucia")
         save_summary(topic, source="Topic summary", pinned=False, by=lucia)
         save_summary(topic.dialogue, source="Dialogue summary", pinned=False, by=lucia)
+        failed = enqueue(to="gone@example.org", subject="Welcome", text="Welcome.")
+        failed.state, failed.last_error = MailState.failed, "550 5.1.1 No such mailbox"
         db.session.commit()
-    return SimpleNamespace(topic=dialogue_setup.topic, post=post)
+        failed_id = failed.id
+    return SimpleNamespace(topic=dialogue_setup.topic, post=post, message_id=failed_id)
 
 
 def url_of(rule: str, world) -> str:
@@ -172,6 +179,7 @@ def url_of(rule: str, world) -> str:
         "<int:topic_id>": str(world.topic.id),
         "<int:post_id>": str(world.post.id),
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
+        "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

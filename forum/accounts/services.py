@@ -271,19 +271,27 @@ def user_for_reset(token: str) -> User | None:
 def request_password_reset(email: str, *, language: str) -> None:
     """Queue a reset link to the account of this address, if any; nobody else learns which.
 
-    language is the one the request was made in, for an account that chose none.
+    language is the one the request was made in, for an account that chose none. An address
+    without an account costs the same work, so that the time of the answer does not tell
+    either: its message is built for a stand-in and queued, then taken back before the commit.
     """
-    user = find_by_email(normalise_email(email))
-    if user is None:
-        return
-    enqueue_template(
-        to=user.email,
-        language=user.locale or language,
-        subject=_l("Choose a new password"),
-        template="password_reset",
-        user=user,
-        link=absolute_url("accounts.reset_password", token=password_reset_token(user)),
+    address = normalise_email(email)
+    user = find_by_email(address)
+    person = user or User(
+        id=0, username="", display_name="", email=address, password_hash="", locale=""
     )
+    with db.session.begin_nested() as savepoint:
+        enqueue_template(
+            to=person.email,
+            language=person.locale or language,
+            subject=_l("Choose a new password"),
+            template="password_reset",
+            user=person,
+            link=absolute_url("accounts.reset_password", token=password_reset_token(person)),
+        )
+        db.session.flush()  # written either way, so that the database's work is the same
+        if user is None:
+            savepoint.rollback()
 
 
 def reset_password(user: User, password: str) -> None:

@@ -8,7 +8,8 @@ leaves the message queued; it is sent again once the claim lapses (CLAIM_FOR lat
 Message-ID, so mail clients show it once. That single message is the whole duplicate window.
 
 A 4xx reply or a connection failure is retried with an exponential backoff, up to MAX_ATTEMPTS;
-a 5xx reply or an address that is not one fails the message for good (`forum mail status`).
+a 5xx reply or an address that is not one fails the message for good: `forum mail status` and
+the administrators' page /admin/mail show it, and an administrator may queue it again there.
 """
 
 import functools

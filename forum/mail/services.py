@@ -6,6 +6,7 @@ act that did not happen. The mail worker (forum/mail/delivery.py) sends the rows
 """
 
 import functools
+import logging
 import uuid
 from contextlib import contextmanager
 from email.headerregistry import Address
@@ -16,8 +17,11 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forum.clock import utcnow
 from forum.extensions import db
 from forum.mail.models import MailState, OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def sender() -> str:
@@ -145,13 +149,36 @@ def outbox_status() -> dict:
     }
 
 
-def failed_messages(limit: int = 20) -> list[OutboxMessage]:
-    """The most recent messages given up on, with their last error."""
+def failed_messages(limit: int = 20, *, page: int = 1) -> list[OutboxMessage]:
+    """The messages given up on, with their last error, newest first: page of limit each."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.state == MailState.failed)
             .order_by(OutboxMessage.id.desc())
             .limit(limit)
+            .offset((page - 1) * limit)
         )
     )
+
+
+def find_message(message_id: int) -> OutboxMessage | None:
+    """The outbox message with this id."""
+    return db.session.get(OutboxMessage, message_id)
+
+
+def retry_message(message: OutboxMessage, *, by) -> bool:
+    """Queue a failed message again, due now, with its attempts counted afresh; flush.
+
+    False (and nothing changes) when the message is not failed: queued again already, or sent.
+    """
+    if message.state != MailState.failed:
+        return False
+    message.state = MailState.queued
+    message.due_at = utcnow()
+    message.attempts = 0
+    db.session.flush()
+    # The server's log keeps who sent what again; the recipient is not for the public log.
+    log.info("Mail %s to %s queued again by %s", message.id, message.recipient, by.username)
+    wake_worker()
+    return True

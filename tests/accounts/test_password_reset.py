@@ -6,10 +6,12 @@ from email.policy import default
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 
 from forum.accounts import services
 from forum.extensions import db, limiter
 from forum.mail import delivery
+from forum.mail.models import OutboxMessage
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -170,3 +172,17 @@ def test_without_a_mail_server_the_link_is_in_an_eml_file(app, client, user, tmp
     mail = message_from_bytes(eml.read_bytes(), policy=default)
     [link] = LINK.findall(mail.get_body(("plain",)).get_content())
     assert client.get(link.replace("http://localhost", "")).status_code == 200
+
+
+def test_an_unknown_address_leaves_nothing_in_the_outbox(app, client, user, tmp_path):
+    """Its message is built like a real one, for the same cost, but never kept or written."""
+    ask_reset(client, "nobody@example.org")
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert list((tmp_path / "instance" / "mail").glob("*.eml")) == []
+
+    ask_reset(client, "amina@example.org")
+    with app.app_context():
+        [message] = db.session.scalars(select(OutboxMessage)).all()
+        assert message.recipient == "amina@example.org"
+    assert len(list((tmp_path / "instance" / "mail").glob("*.eml"))) == 1

@@ -25,6 +25,8 @@ stick out sideways (Reflow, WCAG 1.4.10; the OVERFLOW check of conftest.py). The
 - new topic, summary editor (the dialogue's facilitator)
 - new dialogue, edit dialogue, facilitators, code of conduct editor, role change (an
   administrator)
+- mail outbox: the counts and a failed message with a long address and a long server reply
+  (an administrator)
 - code of conduct (anonymous)
 - not found: the 404 page (anonymous)
 """
@@ -39,6 +41,8 @@ import pytest
 from forum.accounts import services as accounts
 from forum.dialogues import services as dialogues
 from forum.extensions import db
+from forum.mail.models import MailState
+from forum.mail.services import enqueue
 from forum.moderation import people, reports
 from forum.moderation import services as moderation
 from forum.moderation.models import ReportReason
@@ -81,6 +85,7 @@ PAGES = [
     ("facilitators", "admin", "/d/{dialogue}/facilitators"),
     ("code of conduct editor", "admin", "/code-of-conduct/en/edit"),
     ("role change", "admin", "/u/{amina}/role"),
+    ("mail outbox", "admin", "/admin/mail"),
     ("code of conduct", None, "/code-of-conduct"),
     ("not found", None, "/d/no-such-dialogue"),
 ]
@@ -176,6 +181,13 @@ def site(forum):
         moderation.hide_post(gossip, by=moderator, reason="Personal information.")
         moderation.lock_topic(locked, by=moderator, reason="The meeting is over.")
         people.suspend(made["reader"], by=moderator, reason="Repeated insults.")
+        refused = enqueue(
+            to=f"a.very.long.mailbox.name.that.no.phone.fits.{tag}@peacebuilders-network.example.org",
+            subject="Confirm your address on Dialogue Forum",
+            text="Open the link to confirm.",
+        )
+        refused.state, refused.attempts = MailState.failed, 1
+        refused.last_error = "550 b'5.1.1 <a.very.long.mailbox.name> User unknown; rejecting'"
         db.session.commit()
         return SimpleNamespace(
             usernames={key: user.username for key, user in made.items()},
