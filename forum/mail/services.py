@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from email.headerregistry import Address
 from email.utils import parseaddr
 
-from flask import current_app, g, has_request_context, render_template, url_for
+from flask import current_app, g, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -117,18 +117,25 @@ def request_for_mail():
         yield
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """An address for a mail: on FORUM_BASE_URL when set, else on the request's host.
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
-    Outside a request (a command, a worker) without FORUM_BASE_URL, it is on http://localhost.
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An address for a mail: on FORUM_BASE_URL when set.
+
+    Without it, on the request's host only if that is this machine (the one-command forum):
+    the Host header is the client's to write, and a reset link on a host of the attacker's
+    choosing would hand them the token. Otherwise (and outside a request) on http://localhost.
     """
     base = current_app.config["BASE_URL"]
-    if not has_request_context():
-        with request_for_mail():
-            return url_for(endpoint, _external=True, **values)
     if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+        with request_for_mail():
+            # The path below the forum's root (which FORUM_BASE_URL includes).
+            return base + url_for(endpoint, **values)[len(request.script_root) :]
+    if has_request_context() and request.host.rsplit(":", 1)[0] in LOOPBACK:
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url="http://localhost"):
+        return url_for(endpoint, _external=True, **values)
 
 
 def outbox_status() -> dict:

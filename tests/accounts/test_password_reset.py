@@ -12,7 +12,7 @@ from forum.accounts import services
 from forum.extensions import db, limiter
 from forum.mail import delivery
 from forum.mail.models import OutboxMessage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TOKEN
 
 NEW_PASSWORD = "a brand new passphrase"
 LINK = re.compile(r"https?://\S+/password/reset/\S+")
@@ -186,3 +186,21 @@ def test_an_unknown_address_leaves_nothing_in_the_outbox(app, client, user, tmp_
         [message] = db.session.scalars(select(OutboxMessage)).all()
         assert message.recipient == "amina@example.org"
     assert len(list((tmp_path / "instance" / "mail").glob("*.eml"))) == 1
+
+
+@pytest.mark.parametrize("base_url", ["", "https://dialogue.example.org/forum"])
+def test_a_forged_host_never_names_the_reset_link(app, client, user, smtp, base_url):
+    # Whoever asks for a reset writes the Host header; the link goes to the account's owner.
+    app.config["BASE_URL"] = base_url
+    forged = {"Host": "attacker.example"}
+    token = TOKEN.search(client.get("/password/forgot", headers=forged).text)
+    response = client.post(
+        "/password/forgot",
+        data={"csrf_token": token.group(1), "email": "amina@example.org"},
+        headers=forged,
+    )
+    assert response.status_code == 302
+    deliver(app)
+    [link] = LINK.findall(smtp.received[-1].get_body(("plain",)).get_content())
+    assert "attacker.example" not in link
+    assert link.startswith(f"{base_url or 'http://localhost'}/password/reset/")
