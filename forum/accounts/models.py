@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
         Enum(MailMode, native_enum=False, length=10, validate_strings=True),
         default=MailMode.daily,
     )
+    # Posts with a content note show their text at once, the note above it.
+    opens_noted_posts: Mapped[bool] = mapped_column(default=False)
     # When the last digest of their notifications was queued (daily and weekly mail).
     digest_sent_at: Mapped[datetime | None]
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.posts.notes import NOTE_MAX
 from forum.topics.models import PromptQuestion, Topic
 
 
@@ -28,6 +29,8 @@ class Post(db.Model):
     prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompt_question.id"))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # Plain text shown before the body, which stays collapsed behind it ("describes violence").
+    content_note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     render_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
@@ -64,5 +67,6 @@ class PostRevision(db.Model):
         ForeignKey("prompt_question.id", ondelete="SET NULL")
     )
     body_source: Mapped[str] = mapped_column(Text)
+    content_note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
 
     editor: Mapped[User] = relationship()
