@@ -69,6 +69,27 @@ def test_a_hidden_post_is_hidden_from_readers_but_not_from_moderators(
     assert "Listening <em>first</em>." not in client.get(topic.url).text
 
 
+def test_a_content_note_collapses_a_kept_post_and_the_readers_setting_opens_it(
+    app, client, reading, create_user
+):
+    topic, first, _ = reading
+    create_user("mona", role=accounts.Role.moderator, display_name="Mona")
+    with app.app_context():
+        post = db.session.get(Post, first.id)
+        moderation.set_content_note(post, by=person("mona"), note="describes grief", reason="Asked")
+        db.session.commit()
+    page = client.get(topic.url).text
+    assert '<details class="content-note">\n  <summary>Content note: describes grief' in page
+    client.login("amina")
+    assert '<details class="content-note">' in client.get(topic.url).text
+    with app.app_context():
+        accounts.set_opens_noted_posts(person("amina"), True)
+        db.session.commit()
+    assert '<details class="content-note" open>' in client.get(topic.url).text
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    assert '<details class="content-note">' in client.get(topic.url).text
+
+
 def test_kept_posts_follow_the_readers_language(client, reading):
     topic, _, _ = reading
     assert "Permalink" in client.get(topic.url).text

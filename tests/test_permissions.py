@@ -113,6 +113,8 @@ MATRIX = {
     ("/p/<int:post_id>/hide", "POST"): MODERATORS,
     ("/p/<int:post_id>/restore", "GET"): MODERATORS,
     ("/p/<int:post_id>/restore", "POST"): MODERATORS,
+    ("/p/<int:post_id>/content-note", "GET"): MODERATORS,
+    ("/p/<int:post_id>/content-note", "POST"): MODERATORS,
     ("/reports/mine", "GET"): MEMBERS,
     ("/moderation/log", "GET"): ALL,
     ("/moderation/reports", "GET"): MODERATORS,

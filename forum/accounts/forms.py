@@ -232,6 +232,10 @@ class ProfileForm(Form):
         choices=[],
         description=_l("The forum shows every date and time in this zone."),
     )
+    opens_noted_posts = BooleanField(
+        _l("Open posts with a content note"),
+        description=_l("Their text shows at once, below the note, instead of collapsed behind it."),
+    )
     follows_own_topics = BooleanField(
         _l("Follow the topics I write in"),
         description=_l("You are told of new posts in them."),

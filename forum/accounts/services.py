@@ -314,6 +314,12 @@ def update_profile(user: User, **fields: str) -> None:
         mark_renamed(user.id)  # feeds show names: their validators must change
 
 
+def set_opens_noted_posts(user: User, opens: bool) -> None:
+    """Show the person posts with a content note open (the note above), or collapsed."""
+    user.opens_noted_posts = bool(opens)
+    db.session.flush()
+
+
 def set_role(user: User, role: Role) -> None:
     """Change a user's site role."""
     user.role = role

@@ -301,6 +301,7 @@ def edit_profile():
             locale=form.locale.data,
             timezone=form.timezone.data,
         )
+        services.set_opens_noted_posts(current_user, form.opens_noted_posts.data)
         notifications.set_settings(
             current_user,
             follows_own_topics=form.follows_own_topics.data,

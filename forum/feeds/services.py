@@ -13,6 +13,7 @@ from forum.accounts.models import User
 from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
 from forum.moderation.models import LogEntry
+from forum.posts import notes
 from forum.posts.models import Post
 from forum.posts.visibility import seen
 from forum.summaries.models import Summary
@@ -67,7 +68,7 @@ def _post_items(rows) -> list[Item]:
                 title=said.subject or str(_l("Re: %(title)s", title=title)),
                 path=f"/p/{post.id}",
                 published=post.created_at,
-                html=text.cleaned(said.body_html),
+                html=notes.feed_html(said.content_note, text.cleaned(said.body_html)),
                 author=name,
                 category=question or "",
             )

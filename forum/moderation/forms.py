@@ -16,6 +16,7 @@ from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.forms import Form
 from forum.moderation.reports import REASON_NAMES
 from forum.moderation.services import REASON_MAX
+from forum.posts.forms import content_note_field
 from forum.templating import ROLE_NAMES
 
 
@@ -84,3 +85,7 @@ class SlowModeForm(ReasonForm):
         validators=[Optional()],
         description=in_zone_note("Date and time in %(zone)s."),
     )
+
+
+class ContentNoteForm(ReasonForm):
+    note = content_note_field(_l("Content note"))

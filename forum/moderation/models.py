@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     slow_mode = "slow_mode"
     slow_mode_end = "slow_mode_end"
     conduct = "conduct"
+    content_note = "content_note"
 
 
 class LogEntry(db.Model):

@@ -38,6 +38,7 @@ ACTION_NAMES = {
     Action.slow_mode: _l("Slow mode on"),
     Action.slow_mode_end: _l("Slow mode off"),
     Action.conduct: _l("Code of conduct edited"),
+    Action.content_note: _l("Content note changed"),
 }
 
 
@@ -178,6 +179,26 @@ def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     dialogues.post_shown(post.topic.dialogue_id, post.id)
     acts.post_restored.send(post, by=by, reason=reason)
     return record(Action.restore, by=by, reason=reason, **about_post(post))
+
+
+def set_content_note(post: "Post", *, by: User, note: str, reason: str) -> LogEntry:
+    """Put a content note on someone's post, change or remove it, and record why.
+
+    The post's history keeps the note it had, as after any edit.
+    """
+    from forum.posts import notes
+    from forum.posts.services import keep_revision
+
+    reason = check_reason(reason)
+    try:
+        note = notes.check_note(note)
+    except notes.NoteRefused as exc:
+        raise ModerationError(*exc.args) from exc
+    if note == post.content_note:
+        raise AlreadyDone(_l("The post already has this content note."))
+    keep_revision(post, by=by)
+    post.content_note = note
+    return record(Action.content_note, by=by, reason=reason, **about_post(post))
 
 
 def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):

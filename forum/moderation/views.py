@@ -16,6 +16,7 @@ from forum.forms import form_page
 from forum.inputs import int_arg
 from forum.moderation import people, reports, services
 from forum.moderation.forms import (
+    ContentNoteForm,
     ReasonForm,
     ReportForm,
     ResolveForm,
@@ -109,6 +110,23 @@ def restore(post_id: int):
     post = find_post(post_id) or abort(404)
     require("moderate")
     return _act("restore", post, permalink(post), {"post": post, "topic": post.topic})
+
+
+@bp.route("/p/<int:post_id>/content-note", methods=["GET", "POST"])
+def content_note(post_id: int):
+    """Put a content note on someone's post, change or remove it, with a reason (moderators)."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    form = ContentNoteForm(note=post.content_note)
+
+    def act():
+        services.set_content_note(post, by=current_user, note=form.note.data,
+                                  reason=form.reason.data)  # fmt: skip
+
+    back = permalink(post)
+    return _attempt(form, act, done=_("The content note is saved."), back=back,
+                    template="moderation/content_note.html", field=form.reason, post=post,
+                    topic=post.topic, back_to=back)  # fmt: skip
 
 
 @bp.app_context_processor

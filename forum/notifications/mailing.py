@@ -32,6 +32,7 @@ from forum.extensions import db
 from forum.mail.delivery import produces_mail
 from forum.mail.services import absolute_url, enqueue_template, mail_domain, request_for_mail
 from forum.notifications.models import Kind, Notification
+from forum.posts import notes
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic
 
@@ -106,6 +107,7 @@ ROWS = (
         Post.subject.label("subject"),
         Post.body_source.label("body_source"),
         Post.body_html.label("body_html"),
+        Post.content_note.label("content_note"),
         Post.hidden_at.label("hidden_at"),
         PromptQuestion.text.label("prompt"),
         Topic.title.label("topic_title"),
@@ -161,6 +163,8 @@ def _item(row) -> dict:
         "post_id": notification.post_id if shows_post else None,
         "subject": row.subject if shows_post else "",
         "prompt": row.prompt if shows_post else "",
+        "note": row.content_note if shows_post else "",
+        "marker": notes.MARKER,
         "source": row.body_source if shows_post else "",
         "html": text.cleaned(row.body_html) if shows_post else "",
         "excerpt": _excerpt(row.body_html) if shows_post else "",

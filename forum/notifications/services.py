@@ -128,6 +128,7 @@ def notifications_page(user: User, *, page: int, per_page: int):
             Notification,
             Post.subject.label("subject"),
             Post.body_html.label("body_html"),
+            Post.content_note.label("content_note"),
             Post.hidden_at.label("hidden_at"),
             Topic.title.label("topic_title"),
             Topic.slug.label("topic_slug"),

@@ -6,7 +6,29 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum import text
 from forum.forms import Form, IdField, optional_id
+from forum.posts import notes
 from forum.posts.services import SUBJECT_MAX
+
+OPTIONAL_NOTE = _l("Content note (optional)")
+
+
+def content_note_field(label=OPTIONAL_NOTE) -> StringField:
+    """The content note of a post: a few words its text is collapsed behind."""
+    return StringField(
+        label,
+        validators=[
+            Length(
+                max=notes.NOTE_MAX,
+                message=_l("A content note has at most %(n)d characters.", n=notes.NOTE_MAX),
+            ),
+            notes.Valid(),
+        ],
+        description=_l(
+            'For example "describes sexual violence". Readers see the note first and open '
+            "the post when they choose."
+        ),
+        render_kw={"maxlength": notes.NOTE_MAX},
+    )
 
 
 class PostForm(Form):
@@ -25,6 +47,7 @@ class PostForm(Form):
         description=_l("Markdown: **bold**, *italic*, > quote, - list, [link](https://...)."),
         render_kw={"rows": 8},
     )
+    content_note = content_note_field()
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Post reply"))
 

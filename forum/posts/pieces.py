@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from forum.fragments import renderer
 from forum.permissions import can
+from forum.posts import notes
 from forum.posts.visibility import seen
 
 
@@ -18,10 +19,11 @@ def posts_html(rows, *, topic_id: int, numbers: dict, read_before: int | None, f
     """
     post = renderer("posts/_post.html", "post")
     reader = current_user._get_current_object()
+    opens = notes.opens(reader)
     html = []
     for row in rows:
         unread = read_before is not None and row.number > read_before and row.author_id != reader.id
         html.append(post(seen(row, moderator=moderator), topic_id, numbers.get(row.prompt_id),
                          flat, cited.get(row.id), unread, reply, can("edit_post", row, reader),
-                         moderator))  # fmt: skip
+                         moderator, opens))  # fmt: skip
     return Markup("\n").join(html)

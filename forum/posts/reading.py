@@ -26,6 +26,7 @@ def _select_rows() -> Select:
             Post.subject,
             Post.prompt_id,
             Post.body_html,
+            Post.content_note,
             Post.created_at,
             Post.edit_count,
             Post.hidden_at,

@@ -18,7 +18,7 @@ from forum.dialogues.models import Dialogue
 from forum.dialogues.services import newer_last_post
 from forum.extensions import db
 from forum.permissions import can, reply_refusal
-from forum.posts import threads
+from forum.posts import notes, threads
 from forum.posts.models import Post, PostRevision
 from forum.posts.visibility import seen
 from forum.topics.models import PromptQuestion, Topic
@@ -47,6 +47,13 @@ def _check(subject: str, body: str) -> str:
             )
         )
     return subject
+
+
+def _note(note: str | None) -> str:
+    try:
+        return notes.check_note(note)
+    except notes.NoteRefused as exc:
+        raise PostError(*exc.args) from exc
 
 
 def _render(body: str) -> str:
@@ -78,6 +85,7 @@ def reply(
     subject: str = "",
     prompt_id: int | None = None,
     parent_id: int | None = None,
+    content_note: str = "",
 ) -> Post:
     """Add a reply to a topic, or under one of its posts, and update every count it changes.
 
@@ -85,6 +93,7 @@ def reply(
     PostError the caller must roll back.
     """
     subject = _check(subject, body)
+    content_note = _note(content_note)
     now = utcnow()
     number = db.session.execute(
         plain_update(Topic)
@@ -115,6 +124,7 @@ def reply(
         prompt_id=prompt.id if prompt else None,
         body_source=body,
         body_html=html,
+        content_note=content_note,
         render_version=text.RENDER_VERSION,
         created_at=now,
     )
@@ -191,7 +201,8 @@ def quotation(post: Post, passage: str | None = None) -> str:
     """The Markdown that quotes a post under a reply, attributed in the writer's language.
 
     It quotes the passage chosen if the post really says it (nobody puts words in another's
-    mouth), else the post's first paragraph, short to trim. A hidden post quotes nothing.
+    mouth), else the post's first paragraph, short to trim. A hidden post quotes nothing; a
+    post's content note comes with its words, before them.
     """
     if not seen(post, moderator=False).body_source:
         return ""
@@ -199,27 +210,29 @@ def quotation(post: Post, passage: str | None = None) -> str:
     lines = chosen.strip().splitlines()
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
     header = gettext("%(name)s wrote:", name=text.literal(post.author.display_name))
+    if post.content_note:
+        quoted = f"> *{text.literal(notes.heading(post.content_note))}*\n>\n{quoted}"
     return f"> **{header}**\n>\n{quoted}\n\n"
 
 
 def edit_post(
-    post: Post, *, by: User, body: str, subject: str = "", prompt_id: int | None = None
+    post: Post,
+    *,
+    by: User,
+    body: str,
+    subject: str = "",
+    prompt_id: int | None = None,
+    content_note: str | None = None,
 ) -> Post:
-    """Change a post, keeping what it said before as a revision."""
+    """Change a post, keeping what it said before as a revision (no content_note: keep it)."""
     subject = _check(subject, body)
+    note = post.content_note if content_note is None else _note(content_note)
     prompt = _prompt_in(post.topic, prompt_id)
     new_prompt_id = prompt.id if prompt else None
-    if (subject, body, new_prompt_id) == (post.subject, post.body_source, post.prompt_id):
+    now = (subject, body, new_prompt_id, note)
+    if now == (post.subject, post.body_source, post.prompt_id, post.content_note):
         return post
-    db.session.add(
-        PostRevision(
-            post_id=post.id,
-            editor_id=by.id,
-            subject=post.subject,
-            prompt_id=post.prompt_id,
-            body_source=post.body_source,
-        )
-    )
+    keep_revision(post, by=by)
     if new_prompt_id != post.prompt_id:
         for question_id, change in ((post.prompt_id, -1), (new_prompt_id, 1)):
             if question_id is not None:
@@ -233,11 +246,26 @@ def edit_post(
     post.body_html = _render(body)
     post.render_version = text.RENDER_VERSION
     post.prompt_id = new_prompt_id
-    post.edited_at = utcnow()
-    post.edit_count += 1
+    post.content_note = note
     mark_changed(dialogue_id=post.topic.dialogue_id, topic_id=post.topic_id)
     db.session.flush()
     return post
+
+
+def keep_revision(post: Post, *, by: User) -> None:
+    """Keep what a post says now as a revision, before `by` changes it; count the edit."""
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            editor_id=by.id,
+            subject=post.subject,
+            prompt_id=post.prompt_id,
+            body_source=post.body_source,
+            content_note=post.content_note,
+        )
+    )
+    post.edited_at = utcnow()
+    post.edit_count += 1
 
 
 def revisions(post: Post) -> list[PostRevision]:

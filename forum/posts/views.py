@@ -9,12 +9,18 @@ from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
 from forum.permissions import can, edit_refusal, reply_refusal, require
-from forum.posts import services
+from forum.posts import notes, services
 from forum.posts.forms import PostForm, ReplyForm
 from forum.topics.links import topic_url
 from forum.topics.services import find_topic
 
 bp = Blueprint("posts", __name__)
+
+
+@bp.app_template_global()
+def opens_notes() -> bool:
+    """Whether the reader has posts with a content note shown open."""
+    return notes.opens(current_user)
 
 
 def permalink(post) -> str:
@@ -50,6 +56,8 @@ def reply(topic_id: int):
             quote = request.args.get("quote")
             if quote:  # "1": no passage chosen (the link without the script)
                 form.body.data = services.quotation(parent, None if quote == "1" else quote)
+                if form.body.data:  # what needed a note to be read needs one to be quoted
+                    form.content_note.data = parent.content_note
     refusal = reply_refusal(current_user, topic)
     preview = None
     if form.validate_on_submit():
@@ -64,6 +72,7 @@ def reply(topic_id: int):
                     body=form.body.data,
                     prompt_id=form.prompt.data,
                     parent_id=form.parent.data,
+                    content_note=form.content_note.data,
                 )
             except services.PostError as exc:
                 db.session.rollback()
@@ -89,7 +98,12 @@ def edit(post_id: int):
         # Say why, and give back what a refused edit said (never the post's own source).
         kept = request.form.get("body", "") if request.method == "POST" else ""
         return render_template("posts/edit.html", post=post, refusal=refusal, kept=kept), 403
-    form = PostForm(subject=post.subject, body=post.body_source, prompt=post.prompt_id)
+    form = PostForm(
+        subject=post.subject,
+        body=post.body_source,
+        prompt=post.prompt_id,
+        content_note=post.content_note,
+    )
     form.set_questions(post.topic.questions)
     preview = None
     if form.validate_on_submit():
@@ -103,6 +117,7 @@ def edit(post_id: int):
                     subject=form.subject.data,
                     body=form.body.data,
                     prompt_id=form.prompt.data,
+                    content_note=form.content_note.data,
                 )
             except services.PostError as exc:
                 db.session.rollback()

@@ -1,7 +1,8 @@
 """What of a post a reader may see: the one place that decides it, for pages, feeds and quotes.
 
-A hidden post shows nothing it said (subject, text) to anyone but the moderators; everything
-else about it (that it exists, who wrote it and when, why it was hidden) stays in the open.
+A hidden post shows nothing it said (subject, text, content note) to anyone but the moderators;
+everything else about it (that it exists, who wrote it and when, why it was hidden) stays in the
+open.
 """
 
 
@@ -12,6 +13,7 @@ class Veiled:
     subject = ""
     body_html = ""
     body_source = ""
+    content_note = ""
 
     def __init__(self, post) -> None:
         self._post = post
