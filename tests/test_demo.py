@@ -62,5 +62,9 @@ def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
     for below in ("below the prompt questions", "sous les questions", "debajo de las preguntas"):
         assert below in reason
     assert "above" not in reason
+    # In the second topic, a post about threats is collapsed behind its content note.
+    page = client.get("/t/2", follow_redirects=True).text
+    note = '<details class="content-note">\n  <summary>Content note: describes threats'
+    assert note in page and "Threats now arrive by phone" in page
     log = client.get("/moderation/log").text
     assert "Topic locked" in log and "Summary pinned" in log

@@ -90,6 +90,7 @@ def load_dialogue(people: dict[str, User]) -> None:
                 body=body,
                 prompt_id=topic.questions[question - 1].id if question else None,
                 parent_id=written[item["parent"]].id if item.get("parent") else None,
+                content_note=item.get("content_note", ""),
             )
             post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
             written[item["key"]] = post

@@ -723,6 +723,7 @@ TOPICS = [
                 "key": "moderator3",
                 "author": "moderator",
                 "subject": "Threats now arrive by phone",
+                "content_note": "describes threats and harassment of women mediators",
                 "prompt": 1,
                 "parent": None,
                 "quote": None,
