@@ -76,6 +76,7 @@ PAGES = [
     ("moderation queue", "moderator", "/moderation/reports"),
     ("public log", None, "/moderation/log"),
     ("hide a post", "moderator", "/p/{second}/hide"),
+    ("content note", "moderator", "/p/{noted}/content-note"),
     ("lock a topic", "moderator", "/t/{topic}/lock"),
     ("suspend", "moderator", "/u/{babar}/suspend"),
     ("new topic", "facilitator", "/d/{dialogue}/new-topic"),
@@ -159,6 +160,9 @@ def site(forum):
         third = posts.reply(topic, by=amina, body="Yes, we write it down.", parent_id=second.id)
         wide = posts.reply(topic, by=babar, body=WIDE, parent_id=third.id)
         hidden = posts.reply(topic, by=babar, body="Something the moderators hid.")
+        noted = posts.reply(
+            topic, by=amina, body=SECOND, content_note="describes a threat", parent_id=first.id
+        )
         posts.edit_post(first, by=amina, body=FIRST + "\nEdited: 15 people now.")
         moderation.hide_post(hidden, by=moderator, reason="Personal information.")
         reports.report_post(wide, by=amina, reason=ReportReason.off_topic)
@@ -197,6 +201,7 @@ def site(forum):
             locked_url=f"/t/{locked.id}/{locked.slug}",
             first=first.id,
             second=second.id,
+            noted=noted.id,
             amina=amina.username,
             babar=babar.username,
         )

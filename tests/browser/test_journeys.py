@@ -341,3 +341,34 @@ def test_a_reader_follows_a_topic_and_sees_a_reply_in_the_header(people, cast, t
     expect(item).to_contain_text("Listening is also staying when it is hard.")
     page.get_by_role("button", name="Mark all read").click()
     expect(header.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+
+
+def test_a_post_with_a_content_note_opens_on_a_click_or_for_a_reader_who_chose_so(
+    people, cast, topic_with_posts
+):
+    amina = people("amina")
+    amina.log_in(cast.amina.username)
+    amina.go(topic_with_posts.url)
+    reply = amina.page.locator("#reply")
+    reply.get_by_role("textbox", name="Your reply").fill("What happened at the checkpoint.")
+    reply.get_by_role("textbox", name="Content note (optional)").fill("describes violence")
+    reply.get_by_role("button", name="Post reply").click()
+    amina.looked()
+
+    babar = people("babar")
+    page = babar.page
+    babar.log_in(cast.babar.username)
+    babar.go(topic_with_posts.url)
+    text = page.get_by_text("What happened at the checkpoint.")
+    expect(text).to_be_hidden()
+    page.get_by_text("Content note: describes violence").click()  # with or without JavaScript
+    babar.looked()
+    expect(text).to_be_visible()
+
+    babar.go("/profile")
+    page.get_by_label("Open posts with a content note").check()
+    page.get_by_role("button", name="Save").click()
+    babar.looked()
+    babar.go(topic_with_posts.url)
+    expect(page.get_by_text("What happened at the checkpoint.")).to_be_visible()
+    expect(page.get_by_text("Content note: describes violence")).to_be_visible()
