@@ -107,6 +107,7 @@ def write_round(stage, number: int, batch: list[str]) -> None:
     for person, post, payload in zip(people, posts, batch, strict=False):
         person.display_name = payload[:80] or "x"
         post.subject = payload[:200]
+        post.content_note = payload[:200]
         post.body_html = text.render(payload)
         db.session.add(
             LogEntry(action=Action.hide, actor_id=person.id, reason=payload[:1000],
