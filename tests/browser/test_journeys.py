@@ -179,6 +179,7 @@ def test_a_lock_reaches_a_reply_being_typed_and_keeps_its_text(people, cast, top
     moderator.go(topic_with_posts.url)
     moderator.page.get_by_role("link", name="Lock the topic").click()
     moderator.looked()
+    moderator.page.get_by_label("Rule of the code of conduct").select_option("off_topic")
     moderator.page.get_by_label("Reason").fill("The dialogue round has ended; thank you all.")
     moderator.page.get_by_role("button", name="Lock the topic").click()
     expect(moderator.page.locator(".banner.locked")).to_contain_text("round has ended")
@@ -229,6 +230,7 @@ def test_a_report_leads_to_a_hidden_post_shown_in_the_public_log(people, cast, t
     item = moderator.page.locator("section.report-group", has_text="changing plans")
     expect(item).to_contain_text("Not about this dialogue.")  # moderators read the note
     item.get_by_label("Resolution note (public)").fill("Off topic for this dialogue.")
+    item.get_by_label("Rule of the code of conduct (to hide)").select_option("off_topic")
     item.get_by_role("button", name="Hide the post").click()
     moderator.looked()
 
