@@ -83,6 +83,7 @@ def _lock_row(topic: Topic) -> None:
 
 def notice(entry: LogEntry, person_id: int) -> LogEntry:
     """Tell the person an act concerns of it (its rule, reason, and how to appeal)."""
+    db.session.flush()  # the notice links to the entry by its id
     acts.person_noticed.send(entry, person_id=person_id, act=entry)
     return entry
 
