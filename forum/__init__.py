@@ -57,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.mail.cli import mail_cli
     from forum.mail.views import bp as mail_bp
     from forum.moderation.views import bp as moderation_bp
-    from forum.notifications import mailing, spreading  # noqa: F401 (the worker's producers)
+    from forum.notifications import mailing, notices, spreading  # noqa: F401 (producers, receivers)
     from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
     from forum.posts.cli import posts_cli

@@ -23,3 +23,6 @@ topic_unlocked = _acts.signal("topic-unlocked")
 summary_published = _acts.signal("summary-published")
 # sender: the Post; by: the moderator; upheld: hidden or dismissed; handled_at: when.
 reports_handled = _acts.signal("reports-handled")
+# sender: the LogEntry of an act on someone's post, topic or account, or of the decision on
+# their appeal; person_id: whom it concerns; act: the LogEntry of the act (appealed against).
+person_noticed = _acts.signal("person-noticed")

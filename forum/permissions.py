@@ -124,6 +124,11 @@ def _edit_topic(user, topic) -> bool:
     return _facilitates(user, topic.dialogue_id)
 
 
+def _decide_appeal(user, appeal) -> bool:
+    """A moderator other than the one whose act is appealed against."""
+    return _moderate(user) and appeal.entry.actor_id != user.id
+
+
 def _administer(user, _obj=None) -> bool:
     return _member(user) and user.has_role(Role.admin)
 
@@ -137,6 +142,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "moderate": _moderate,
     "summarise": _summarise,
     "report": _report,
+    "decide_appeal": _decide_appeal,
     "administer": _administer,
 }
 

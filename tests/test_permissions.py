@@ -15,7 +15,8 @@ from forum.dialogues.models import DialogueState
 from forum.extensions import db
 from forum.mail.models import MailState
 from forum.mail.services import enqueue
-from forum.moderation.services import lock_topic
+from forum.moderation.appeals import file_appeal
+from forum.moderation.services import hide_post, lock_topic
 from forum.posts.models import Post
 from forum.summaries.services import save_summary
 from forum.topics.models import Topic
@@ -135,6 +136,13 @@ MATRIX = {
     # The signed link in every mail of notifications: no login, the token is the proof.
     ("/mail/unsubscribe/<token>", "GET"): ALL,
     ("/mail/unsubscribe/<token>", "POST"): ALL,
+    # The signed link in a moderation notice: no login (a suspended person has none).
+    ("/notice/<token>", "GET"): ALL,
+    ("/notice/<token>", "POST"): ALL,
+    ("/moderation/appeals", "GET"): MODERATORS,
+    # An appeal against the act of a third moderator: both others may decide.
+    ("/moderation/appeals/<int:appeal_id>", "POST"): MODERATORS,
+    ("/transparency", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
 }
@@ -156,9 +164,15 @@ def test_every_route_has_a_rule(app):
 def world(app, dialogue_setup, create_user, create_dialogue, create_post):
     create_user("omar", display_name="Omar Saleh")
     create_user("grace", role=Role.moderator, display_name="Grace Mutesi")
+    create_user("moses", role=Role.moderator, display_name="Moses Okello")
     create_dialogue("another", facilitators=["omar"])
     post = create_post(dialogue_setup.topic, by="amina")
+    appealed = create_post(dialogue_setup.topic, by="amina", body="Hidden, then appealed.")
     with app.app_context():
+        entry = hide_post(
+            db.session.get(Post, appealed.id), by=find_by_username("moses"), reason="x"
+        )
+        appeal_id = file_appeal(entry, by=find_by_username("amina"), statement="Why?").id
         topic = db.session.get(Topic, dialogue_setup.topic.id)
         lucia = find_by_username("lucia")
         save_summary(topic, source="Topic summary", pinned=False, by=lucia)
@@ -167,7 +181,9 @@ def world(app, dialogue_setup, create_user, create_dialogue, create_post):
         failed.state, failed.last_error = MailState.failed, "550 5.1.1 No such mailbox"
         db.session.commit()
         failed_id = failed.id
-    return SimpleNamespace(topic=dialogue_setup.topic, post=post, message_id=failed_id)
+    return SimpleNamespace(
+        topic=dialogue_setup.topic, post=post, message_id=failed_id, appeal_id=appeal_id
+    )
 
 
 def url_of(rule: str, world) -> str:
@@ -182,6 +198,7 @@ def url_of(rule: str, world) -> str:
         "<int:post_id>": str(world.post.id),
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
         "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again
+        "<int:appeal_id>": str(world.appeal_id),
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

@@ -10,11 +10,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.forms import Form
+from forum.moderation.appeals import STATEMENT_MAX
 from forum.moderation.reports import REASON_NAMES
+from forum.moderation.rules import RULES
 from forum.moderation.services import REASON_MAX
 from forum.posts.forms import content_note_field
 from forum.templating import ROLE_NAMES
@@ -30,6 +32,24 @@ class ReasonForm(Form):
         ],
         description=_l("Shown to everybody, on the page and in the public moderation log."),
         render_kw={"rows": 3, "maxlength": REASON_MAX},
+    )
+
+
+RULE_CHOICES = [SelectChoice("", _l("Choose a rule"))] + [
+    SelectChoice(key, name) for key, name in RULES.items()
+]
+RULE_HELP = _l("Named, with the reason, in the notice the person concerned gets.")
+
+
+class SanctionForm(ReasonForm):
+    """An act on someone's post, topic or account: the rule it applies, and the reason."""
+
+    rule = SelectField(
+        _l("Rule of the code of conduct"),
+        choices=RULE_CHOICES,
+        validate_choice=False,  # the service refuses a rule that is not one
+        validators=[DataRequired(_l("Choose the rule of the code of conduct that was broken."))],
+        description=RULE_HELP,
     )
 
 
@@ -52,11 +72,17 @@ class ReportForm(Form):
 
 
 class ResolveForm(ReasonForm):
+    rule = SelectField(
+        _l("Rule of the code of conduct (to hide)"),
+        choices=RULE_CHOICES,
+        validate_choice=False,  # needed to hide only: the service asks for it then
+        description=RULE_HELP,
+    )
     hide = SubmitField(_l("Hide the post"))
     dismiss = SubmitField(_l("Dismiss the reports"))
 
 
-class SuspendForm(ReasonForm):
+class SuspendForm(SanctionForm):
     until = DateField(
         _l("Until (optional)"),
         validators=[Optional()],
@@ -89,3 +115,26 @@ class SlowModeForm(ReasonForm):
 
 class ContentNoteForm(ReasonForm):
     note = content_note_field(_l("Content note"))
+
+
+class AppealForm(Form):
+    statement = TextAreaField(
+        _l("Your statement"),
+        validators=[
+            DataRequired(_l("Say why the decision should be reversed.")),
+            Length(
+                max=STATEMENT_MAX,
+                message=_l("A statement has at most %(n)d characters.", n=STATEMENT_MAX),
+            ),
+        ],
+        description=_l(
+            "Why the decision should be reversed. Only the moderators read it; the public log "
+            "shows that you appealed, and the outcome."
+        ),
+        render_kw={"rows": 6, "maxlength": STATEMENT_MAX},
+    )
+
+
+class DecideForm(ReasonForm):
+    uphold = SubmitField(_l("Uphold the decision"))
+    reverse = SubmitField(_l("Reverse the decision"))

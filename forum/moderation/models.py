@@ -28,6 +28,9 @@ class Action(enum.StrEnum):
     slow_mode_end = "slow_mode_end"
     conduct = "conduct"
     content_note = "content_note"
+    appeal = "appeal"
+    appeal_upheld = "appeal_upheld"
+    appeal_reversed = "appeal_reversed"
 
 
 class LogEntry(db.Model):
@@ -44,10 +47,40 @@ class LogEntry(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # The code of conduct's rule the act applies (forum/moderation/rules.py), "" for none.
+    rule: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
 
     __table_args__ = (Index(None, "dialogue_id", "id"),)
+
+
+class Outcome(enum.StrEnum):
+    upheld = "upheld"
+    reversed = "reversed"
+
+
+class Appeal(db.Model):
+    """A person's appeal against an act that concerns them: one per act, decided by another
+    moderator than the one who acted. The statement is private to moderators."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("log_entry.id", ondelete="CASCADE"), unique=True
+    )
+    appellant_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    statement: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[Outcome | None] = mapped_column(
+        Enum(Outcome, native_enum=False, length=20, validate_strings=True)
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(index=True)
+    decision_reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    entry: Mapped[LogEntry] = relationship()
+    appellant: Mapped[User] = relationship(foreign_keys=[appellant_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class ReportReason(enum.StrEnum):

@@ -7,7 +7,14 @@ from flask_babel import lazy_gettext as _l
 from forum.accounts import services as accounts
 from forum.accounts.models import Role, User
 from forum.moderation.models import Action, LogEntry
-from forum.moderation.services import AlreadyDone, ModerationError, check_reason, record
+from forum.moderation.rules import check_rule
+from forum.moderation.services import (
+    AlreadyDone,
+    ModerationError,
+    check_reason,
+    notice,
+    record,
+)
 
 
 def _check_target(user: User, by: User) -> None:
@@ -17,9 +24,13 @@ def _check_target(user: User, by: User) -> None:
         raise ModerationError(_l("Only an administrator can act on a moderator's account."))
 
 
-def suspend(user: User, *, by: User, reason: str, until: datetime | None = None) -> LogEntry:
-    """Suspend a person (logged out at once), with a public reason and an optional end."""
+def suspend(
+    user: User, *, by: User, reason: str, until: datetime | None = None, rule: str | None = None
+) -> LogEntry:
+    """Suspend a person (logged out at once), with a public reason and an optional end; they
+    are told by mail (their notice's link works without logging in)."""
     reason = check_reason(reason)
+    rule = "" if rule is None else check_rule(rule)
     _check_target(user, by)
     if user.is_suspended:
         raise AlreadyDone(_l("This account is already suspended."))
@@ -27,7 +38,8 @@ def suspend(user: User, *, by: User, reason: str, until: datetime | None = None)
         accounts.suspend_user(user, reason=reason, until=until)
     except accounts.AccountError as exc:
         raise ModerationError(str(exc)) from exc
-    return record(Action.suspend, by=by, reason=reason, target_user_id=user.id)
+    entry = record(Action.suspend, by=by, reason=reason, rule=rule, target_user_id=user.id)
+    return notice(entry, user.id)
 
 
 def unsuspend(user: User, *, by: User, reason: str) -> LogEntry:

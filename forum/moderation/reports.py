@@ -62,8 +62,9 @@ def open_reports():
     return [(posts[post_id], items) for post_id, items in groups]
 
 
-def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
-    """Close the open reports on a post: hide it (the note is the public reason) or dismiss."""
+def resolve_reports(post, *, by: User, hide: bool, note: str, rule: str | None = None) -> int:
+    """Close the open reports on a post: hide it (the note is the public reason, under the
+    rule given) or dismiss."""
     note = check_reason(note)
     if hide:
         status, action = ReportStatus.resolved, Action.resolve_report
@@ -80,7 +81,7 @@ def resolve_reports(post, *, by: User, hide: bool, note: str) -> int:
         raise AlreadyDone(_l("There is no open report on this post."))
     if hide and post.hidden_at is None:
         # One act, one line in the log: the hiding, whose reason is the note.
-        hide_post(post, by=by, reason=note)
+        hide_post(post, by=by, reason=note, rule=rule)
     else:
         record(action, by=by, reason=note, **about_post(post))
     acts.reports_handled.send(post, by=by, upheld=hide, handled_at=now, note=note)

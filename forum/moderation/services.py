@@ -14,6 +14,7 @@ from forum.dialogues import services as dialogues
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.moderation.models import Action, LogEntry
+from forum.moderation.rules import check_rule
 from forum.topics.models import Topic
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ ACTION_NAMES = {
     Action.slow_mode_end: _l("Slow mode off"),
     Action.conduct: _l("Code of conduct edited"),
     Action.content_note: _l("Content note changed"),
+    Action.appeal: _l("Decision appealed"),
+    Action.appeal_upheld: _l("Appeal decided: upheld"),
+    Action.appeal_reversed: _l("Appeal decided: reversed"),
 }
 
 
@@ -78,9 +82,18 @@ def _lock_row(topic: Topic) -> None:
     db.session.refresh(topic)
 
 
-def lock_topic(topic: Topic, *, by: User, reason: str) -> LogEntry:
-    """Lock a topic: no more replies. The reason is shown on the topic and in the log."""
+def notice(entry: LogEntry, person_id: int) -> LogEntry:
+    """Tell the person an act concerns of it (its rule, reason, and how to appeal)."""
+    db.session.flush()  # the notice links to the entry by its id
+    acts.person_noticed.send(entry, person_id=person_id, act=entry)
+    return entry
+
+
+def lock_topic(topic: Topic, *, by: User, reason: str, rule: str | None = None) -> LogEntry:
+    """Lock a topic: no more replies. The reason is shown on the topic and in the log; the
+    rule of the code of conduct, when given, is named to the topic's author with the reason."""
     reason = check_reason(reason)
+    rule = "" if rule is None else check_rule(rule)
     _lock_row(topic)
     if topic.locked_at is not None:
         raise AlreadyDone(_l("This topic is already locked."))
@@ -88,9 +101,11 @@ def lock_topic(topic: Topic, *, by: User, reason: str) -> LogEntry:
     topic.locked_by_id = by.id
     topic.lock_reason = reason
     acts.topic_locked.send(topic, by=by, reason=reason)
-    return record(
-        Action.lock, by=by, reason=reason, dialogue_id=topic.dialogue_id, topic_id=topic.id
-    )
+    entry = record(
+        Action.lock, by=by, reason=reason, rule=rule, dialogue_id=topic.dialogue_id,
+        topic_id=topic.id, target_user_id=topic.author_id,
+    )  # fmt: skip
+    return notice(entry, topic.author_id)
 
 
 def unlock_topic(topic: Topic, *, by: User, reason: str = "") -> LogEntry:
@@ -155,9 +170,10 @@ def about_post(post: "Post") -> dict:
     }
 
 
-def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
-    """Hide a post from readers (its replies stay) and record why."""
+def hide_post(post: "Post", *, by: User, reason: str, rule: str | None = None) -> LogEntry:
+    """Hide a post from readers (its replies stay) and record why; its author is told."""
     reason = check_reason(reason)
+    rule = "" if rule is None else check_rule(rule)
     if post.hidden_at is not None:
         raise AlreadyDone(_l("This post is already hidden."))
     post.hidden_at = utcnow()
@@ -165,7 +181,8 @@ def hide_post(post: "Post", *, by: User, reason: str) -> LogEntry:
     post.hidden_reason = reason
     dialogues.post_hidden(post.topic.dialogue_id, post.id)
     acts.post_hidden.send(post, by=by, reason=reason)
-    return record(Action.hide, by=by, reason=reason, **about_post(post))
+    entry = record(Action.hide, by=by, reason=reason, rule=rule, **about_post(post))
+    return notice(entry, post.author_id)
 
 
 def restore_post(post: "Post", *, by: User, reason: str) -> LogEntry:

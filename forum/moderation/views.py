@@ -14,16 +14,20 @@ from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
-from forum.moderation import people, reports, services
+from forum.moderation import appeals, people, reports, services, transparency
 from forum.moderation.forms import (
+    AppealForm,
     ContentNoteForm,
+    DecideForm,
     ReasonForm,
     ReportForm,
     ResolveForm,
     RoleForm,
+    SanctionForm,
     SlowModeForm,
     SuspendForm,
 )
+from forum.moderation.rules import RULES
 from forum.permissions import require
 from forum.posts.services import find_post
 from forum.posts.views import permalink
@@ -35,11 +39,21 @@ bp = Blueprint("moderation", __name__)
 LOG_PER_PAGE = 50
 
 ACTS = {
-    # name: (service, page title, confirmation)
-    "lock": (services.lock_topic, _l("Lock the topic"), _l("The topic is locked.")),
-    "unlock": (services.unlock_topic, _l("Unlock the topic"), _l("The topic is unlocked.")),
-    "hide": (services.hide_post, _l("Hide the post"), _l("The post is hidden.")),
-    "restore": (services.restore_post, _l("Restore the post"), _l("The post is shown again.")),
+    # name: (service, page title, confirmation, form: a sanction names the rule it applies)
+    "lock": (services.lock_topic, _l("Lock the topic"), _l("The topic is locked."), SanctionForm),
+    "unlock": (
+        services.unlock_topic,
+        _l("Unlock the topic"),
+        _l("The topic is unlocked."),
+        ReasonForm,
+    ),
+    "hide": (services.hide_post, _l("Hide the post"), _l("The post is hidden."), SanctionForm),
+    "restore": (
+        services.restore_post,
+        _l("Restore the post"),
+        _l("The post is shown again."),
+        ReasonForm,
+    ),
 }
 
 
@@ -70,11 +84,12 @@ def _attempt(form, action, *, done: str, back: str, template: str, field=None, *
 
 def _act(name: str, target, back: str, context: dict):
     """Show the reason form for an act, or carry the act out, log it, and go back."""
-    service, title, done = ACTS[name]
-    form = ReasonForm()
+    service, title, done, form_class = ACTS[name]
+    form = form_class()
 
     def act():
-        service(target, by=current_user, reason=form.reason.data)
+        rule = {"rule": form.rule.data or ""} if "rule" in form else {}
+        service(target, by=current_user, reason=form.reason.data, **rule)
 
     return _attempt(form, act, done=done, back=back, template="moderation/act.html",
                     field=form.reason, title=title, act=name, back_to=back, **context)  # fmt: skip
@@ -131,7 +146,7 @@ def content_note(post_id: int):
 
 @bp.app_context_processor
 def action_names():
-    return {"action_names": services.ACTION_NAMES}
+    return {"action_names": services.ACTION_NAMES, "rule_names": RULES}
 
 
 @bp.get("/moderation/log")
@@ -192,8 +207,9 @@ def resolve(post_id: int):
     if form.validate_on_submit():
         try:
             closed = reports.resolve_reports(
-                post, by=current_user, hide=bool(form.hide.data), note=form.reason.data
-            )
+                post, by=current_user, hide=bool(form.hide.data), note=form.reason.data,
+                rule=form.rule.data or "",
+            )  # fmt: skip
         except services.ModerationError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -242,6 +258,7 @@ def suspend(username: str):
             by=current_user,
             reason=form.reason.data,
             until=to_utc(datetime.combine(until, time())) if until else None,
+            rule=form.rule.data or "",
         )
 
     done = _("%(name)s is suspended.", name=person.display_name)
@@ -289,3 +306,68 @@ def slow_mode(topic_id: int):
 
     return _attempt(form, act, done=_("Slow mode is saved."), back=topic_url(topic),
                     template="moderation/slow_mode.html", topic=topic)  # fmt: skip
+
+
+@bp.route("/notice/<token>", methods=["GET", "POST"])
+def notice(token: str):
+    """A person's notice of an act on their post, topic or account: the rule, the reason, and
+    their appeal (the signed link mailed to them: no login, for a suspended person has none)."""
+    found = appeals.notice_for_token(token) or abort(404)
+    entry, person = found
+    appeal = appeals.appeal_of(entry)
+    form = AppealForm()
+    context = {"entry": entry, "person": person, "appeal": appeal, "rules": RULES,
+               "appealable": entry.action in appeals.APPEALABLE and appeal is None}  # fmt: skip
+
+    def act():
+        appeals.file_appeal(entry, by=person, statement=form.statement.data)
+
+    return _attempt(form, act, done=_("Your appeal is sent. You will be told of the decision."),
+                    back=url_for(".notice", token=token), template="moderation/notice.html",
+                    field=form.statement, **context)  # fmt: skip
+
+
+@bp.get("/moderation/appeals")
+def appeals_queue():
+    """Open appeals, oldest first: a moderator other than the one who acted decides."""
+    require("moderate")
+    return render_template(
+        "moderation/appeals.html",
+        appeals=appeals.open_appeals(),
+        form=DecideForm(formdata=None),
+        rules=RULES,
+    )
+
+
+@bp.post("/moderation/appeals/<int:appeal_id>")
+def decide(appeal_id: int):
+    """Uphold or reverse the act appealed against, with a public reason (another moderator)."""
+    require("moderate")
+    appeal = appeals.find_appeal(appeal_id) or abort(404)
+    require("decide_appeal", appeal)
+    form = DecideForm()
+    if form.validate_on_submit():
+        try:
+            appeals.decide(
+                appeal, by=current_user, reverse=bool(form.reverse.data), reason=form.reason.data
+            )
+        except services.ModerationError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The appeal is decided; the person is told."), "success")
+    else:
+        flash(" ".join(form.reason.errors) or _("Please give a reason."), "error")
+    return redirect(url_for(".appeals_queue"))
+
+
+@bp.get("/transparency")
+def transparency_page():
+    """The numbers of moderation, per month and per dialogue, drawn from the public log."""
+    return render_template(
+        "moderation/transparency.html",
+        months=transparency.numbers(),
+        counted=transparency.COUNTED,
+        reason_names=reports.REASON_NAMES,
+    )

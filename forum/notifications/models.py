@@ -53,6 +53,9 @@ class Kind(enum.StrEnum):
     report_dismissed = "report_dismissed"
     new_topic = "new_topic"
     new_post = "new_post"
+    suspended = "suspended"
+    appeal_upheld = "appeal_upheld"
+    appeal_reversed = "appeal_reversed"
 
 
 class Notification(db.Model):
@@ -77,6 +80,9 @@ class Notification(db.Model):
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
     # The public reason of a moderation act (hide, restore, lock, a report's handling).
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # A notice of a moderation act on the person's post, topic or account (and of their
+    # appeal's outcome): the act's log entry, which names the rule and leads to the appeal.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("log_entry.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     # Not yet considered for mail: the mail worker mails it (at once or in a digest, per the

@@ -17,7 +17,7 @@ from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.mail.services import wake_worker
-from forum.moderation.models import Report
+from forum.moderation.models import LogEntry, Report
 from forum.notifications.models import Audience, FanOut, Follow, Kind, Notification
 from forum.posts.models import Post
 from forum.topics.models import Topic
@@ -136,8 +136,10 @@ def notifications_page(user: User, *, page: int, per_page: int):
             Dialogue.slug.label("dialogue_slug"),
             ACTOR.display_name.label("actor_name"),
             ACTOR.username.label("actor_username"),
+            LogEntry.rule.label("rule"),
         )
         .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(LogEntry, LogEntry.id == Notification.entry_id)
         .outerjoin(Topic, Topic.id == Notification.topic_id)
         .outerjoin(
             Dialogue, Dialogue.id == func.coalesce(Notification.dialogue_id, Topic.dialogue_id)
@@ -208,13 +210,17 @@ def _moderated(kind: Kind):
     return receiver
 
 
-_post_hidden = acts.post_hidden.connect(_moderated(Kind.hidden))
+# A hidden post's author gets a notice of the act instead (forum/notifications/notices.py).
 _post_restored = acts.post_restored.connect(_moderated(Kind.restored))
 
 
 def _topic_moderated(kind: Kind):
     def receiver(topic: Topic, *, by: User, reason: str) -> None:
-        _fan_out(Audience.topic_followers, kind, by=by, topic_id=topic.id, reason=reason)
+        # Timed now: the topic author's notice of a lock, written next, is not spread again.
+        _fan_out(
+            Audience.topic_followers, kind, by=by, topic_id=topic.id, reason=reason,
+            created_at=utcnow(),
+        )  # fmt: skip
 
     return receiver
 

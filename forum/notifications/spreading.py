@@ -39,6 +39,17 @@ def _followers(fan_out: FanOut) -> list:
                 told,
             )
         )
+    elif fan_out.kind is Kind.locked:
+        # The topic's author had the lock's notice, with its rule and how to appeal.
+        where.append(
+            ~exists().where(
+                Notification.kind == Kind.locked,
+                Notification.topic_id == fan_out.topic_id,
+                Notification.entry_id.is_not(None),
+                Notification.created_at >= fan_out.created_at,
+                told,
+            )
+        )
     return where
 
 

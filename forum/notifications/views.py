@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from forum.dialogues.views import get_dialogue_or_404
 from forum.extensions import csrf, db
 from forum.inputs import int_arg
+from forum.moderation.appeals import notice_token
 from forum.notifications import mailing, services
 from forum.permissions import can
 from forum.posts.visibility import seen
@@ -29,7 +30,8 @@ def index():
     moderator = can("moderate")
     # Shown as the post is now: a post hidden since says nothing to readers.
     items = [seen(row, moderator=moderator) for row in rows]
-    return render_template("notifications/index.html", items=items, page=page, more=more)
+    return render_template("notifications/index.html", items=items, page=page, more=more,
+                           notice_token=notice_token)  # fmt: skip
 
 
 @bp.post("/notifications/read")

@@ -82,7 +82,9 @@ def test_log_out_everywhere_is_only_on_ones_own_profile(client, user, create_use
 def suspend_on_the_web(app, username):
     moderator = app.test_client()
     moderator.login("grace")
-    response = moderator.submit(f"/u/{username}/suspend", {"reason": "Repeated insults."})
+    response = moderator.submit(
+        f"/u/{username}/suspend", {"rule": "harassment", "reason": "Repeated insults."}
+    )
     assert response.status_code == 302
     return moderator
 
@@ -96,7 +98,9 @@ def test_a_suspension_on_the_web_ends_every_login_and_lifting_it_revives_none(
     remembered = copy_of(app, phone, "remember_token")
     moderator = suspend_on_the_web(app, "amina")
     assert sessions_of(app, "amina") == 0
-    moderator.submit("/u/amina/unsuspend", {"reason": "Apologised to the group."})
+    moderator.submit(
+        "/u/amina/unsuspend", {"rule": "harassment", "reason": "Apologised to the group."}
+    )
     assert not logged_in(phone)
     assert not logged_in(remembered)
     assert phone.login("amina").status_code == 302

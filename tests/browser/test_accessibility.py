@@ -25,6 +25,9 @@ stick out sideways (Reflow, WCAG 1.4.10; the OVERFLOW check of conftest.py). The
 - new topic, summary editor (the dialogue's facilitator)
 - new dialogue, edit dialogue, facilitators, code of conduct editor, role change (an
   administrator)
+- appeals: an open appeal against another moderator's hide, with its decision form (an
+  administrator)
+- transparency: the numbers of a month, per dialogue and for acts on people (anonymous)
 - mail outbox: the counts and a failed message with a long address and a long server reply
   (an administrator)
 - code of conduct (anonymous)
@@ -43,7 +46,7 @@ from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.mail.models import MailState
 from forum.mail.services import enqueue
-from forum.moderation import people, reports
+from forum.moderation import appeals, people, reports
 from forum.moderation import services as moderation
 from forum.moderation.models import ReportReason
 from forum.posts import services as posts
@@ -86,6 +89,8 @@ PAGES = [
     ("facilitators", "admin", "/d/{dialogue}/facilitators"),
     ("code of conduct editor", "admin", "/code-of-conduct/en/edit"),
     ("role change", "admin", "/u/{amina}/role"),
+    ("appeals", "admin", "/moderation/appeals"),
+    ("transparency", None, "/transparency"),
     ("mail outbox", "admin", "/admin/mail"),
     ("code of conduct", None, "/code-of-conduct"),
     ("not found", None, "/d/no-such-dialogue"),
@@ -182,9 +187,12 @@ def site(forum):
         )
         posts.reply(locked, by=babar, body="It was a good meeting.")
         gossip = posts.reply(locked, by=babar, body="Her phone number is in the minutes.")
-        moderation.hide_post(gossip, by=moderator, reason="Personal information.")
-        moderation.lock_topic(locked, by=moderator, reason="The meeting is over.")
-        people.suspend(made["reader"], by=moderator, reason="Repeated insults.")
+        hid = moderation.hide_post(
+            gossip, by=moderator, reason="Personal information.", rule="personal_information"
+        )
+        appeals.file_appeal(hid, by=babar, statement="The number is the office's, not hers.")
+        moderation.lock_topic(locked, by=moderator, reason="The meeting is over.", rule="off_topic")
+        people.suspend(made["reader"], by=moderator, reason="Repeated insults.", rule="harassment")
         refused = enqueue(
             to=f"a.very.long.mailbox.name.that.no.phone.fits.{tag}@peacebuilders-network.example.org",
             subject="Confirm your address on Dialogue Forum",

@@ -12,6 +12,9 @@ from pathlib import Path
 import feedparser
 from playwright.sync_api import expect
 
+from forum.accounts import services as accounts
+from forum.clock import utcnow
+from forum.extensions import db
 from tests.browser.conftest import PASSWORD
 
 
@@ -179,6 +182,7 @@ def test_a_lock_reaches_a_reply_being_typed_and_keeps_its_text(people, cast, top
     moderator.go(topic_with_posts.url)
     moderator.page.get_by_role("link", name="Lock the topic").click()
     moderator.looked()
+    moderator.page.get_by_label("Rule of the code of conduct").select_option("off_topic")
     moderator.page.get_by_label("Reason").fill("The dialogue round has ended; thank you all.")
     moderator.page.get_by_role("button", name="Lock the topic").click()
     expect(moderator.page.locator(".banner.locked")).to_contain_text("round has ended")
@@ -229,6 +233,7 @@ def test_a_report_leads_to_a_hidden_post_shown_in_the_public_log(people, cast, t
     item = moderator.page.locator("section.report-group", has_text="changing plans")
     expect(item).to_contain_text("Not about this dialogue.")  # moderators read the note
     item.get_by_label("Resolution note (public)").fill("Off topic for this dialogue.")
+    item.get_by_label("Rule of the code of conduct (to hide)").select_option("off_topic")
     item.get_by_role("button", name="Hide the post").click()
     moderator.looked()
 
@@ -372,3 +377,72 @@ def test_a_post_with_a_content_note_opens_on_a_click_or_for_a_reader_who_chose_s
     babar.go(topic_with_posts.url)
     expect(page.get_by_text("What happened at the checkpoint.")).to_be_visible()
     expect(page.get_by_text("Content note: describes violence")).to_be_visible()
+
+
+def test_a_hidden_posts_author_appeals_and_a_second_moderator_reverses(
+    people, cast, topic_with_posts, forum
+):
+    with forum.app.app_context():
+        accounts.find_by_username(cast.amina.username).email_confirmed_at = utcnow()
+        db.session.commit()
+    moderator = people("moderator")
+    moderator.log_in(cast.moderator.username)
+    moderator.go(topic_with_posts.url)
+    moderator.page.locator(f"#p{topic_with_posts.first}").get_by_role("link", name="Hide").click()
+    moderator.looked()
+    moderator.page.get_by_label("Rule of the code of conduct").select_option("personal_information")
+    moderator.page.get_by_label("Reason").fill("It names a meeting place.")
+    moderator.page.get_by_role("button", name="Hide the post").click()
+    expect(moderator.page.locator(f"#p{topic_with_posts.first}")).to_contain_text(
+        "hidden by the moderators: It names a meeting place."
+    )
+
+    amina = people("amina")
+    amina.log_in(cast.amina.username)
+    amina.page.get_by_role("link", name=re.compile("Notifications")).click()
+    amina.looked()
+    notice = amina.page.locator("li", has_text="hid your post")
+    expect(notice).to_contain_text("Sharing personal information without consent")
+    expect(notice).to_contain_text("It names a meeting place.")
+    notice.get_by_role("link", name="Read the notice and appeal").click()
+    amina.looked()
+    assert amina.page.url == mailed_link(forum, f"amina-{cast.tag}@example.org")
+    amina.page.get_by_role("button", name="Send my appeal").click()
+    expect(amina.page.locator("main")).to_contain_text("Say why the decision should be reversed.")
+    amina.page.get_by_label("Your statement").fill("The place is public and already known.")
+    amina.page.get_by_role("button", name="Send my appeal").click()
+    amina.looked()
+    expect(amina.page.locator("main")).to_contain_text("Your appeal is sent.")
+
+    moderator.page.get_by_role("link", name="Appeals", exact=True).click()
+    moderator.looked()
+    mine = moderator.page.locator("section", has_text="The place is public and already known.")
+    expect(mine).to_contain_text("another moderator decides on the appeal")
+    expect(mine.get_by_role("button", name="Reverse the decision")).to_have_count(0)
+
+    admin = people("admin")
+    admin.log_in(cast.admin.username)
+    admin.page.get_by_role("link", name="Appeals", exact=True).click()
+    admin.looked()
+    appeal = admin.page.locator("section", has_text="The place is public and already known.")
+    appeal.get_by_label("Reason for the decision (public)").fill("A public place may be named.")
+    appeal.get_by_role("button", name="Reverse the decision").click()
+    admin.looked()
+    expect(admin.page.locator("main")).to_contain_text("The appeal is decided")
+
+    reader = people("reader")
+    reader.go(topic_with_posts.url)
+    expect(reader.page.locator(f"#p{topic_with_posts.first}")).to_contain_text(
+        "We listen to the women who lead."
+    )
+    reader.page.get_by_role("link", name="Moderation log").click()
+    reader.looked()
+    expect(reader.page.locator("main")).to_contain_text("Appeal decided: reversed")
+    expect(reader.page.locator("main")).to_contain_text("A public place may be named.")
+    expect(reader.page.locator("main")).not_to_contain_text("already known")  # private
+    reader.page.get_by_role("link", name="Transparency").click()
+    reader.looked()
+    expect(reader.page.locator("main")).to_contain_text("Appeals that reversed the decision")
+
+    amina.page.reload()
+    expect(amina.page.locator("main")).to_contain_text("Reversed: the decision is undone.")

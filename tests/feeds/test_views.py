@@ -109,13 +109,13 @@ def test_the_etag_follows_edits_hides_locks_and_summaries(
     assert "Edited words" in client.get(url).text
     client.post("/logout", data={"csrf_token": client.csrf_token("/")})
     client.login("grace")
-    client.submit(f"/p/{second.id}/hide", {"reason": "Off-topic."})
+    client.submit(f"/p/{second.id}/hide", {"rule": "harassment", "reason": "Off-topic."})
     etags.append(client.get(url).headers["ETag"])
     feed = parse(client.get(url))
     assert [e.link for e in feed.entries] == [f"http://localhost/p/{first.id}"]
     client.submit(f"/t/{topic.id}/summary", {"source": f"We heard #p{first.id}.", "pinned": "y"})
     etags.append(client.get(url).headers["ETag"])
-    client.submit(f"/t/{topic.id}/lock", {"reason": "The dialogue is over."})
+    client.submit(f"/t/{topic.id}/lock", {"rule": "harassment", "reason": "The dialogue is over."})
     etags.append(client.get(url).headers["ETag"])
     assert len(set(etags)) == len(etags)
     titles = [e.title for e in parse(client.get(url)).entries]

@@ -14,7 +14,8 @@ def test_a_moderator_suspends_with_a_reason_and_an_end_then_lifts_it(
     page = client.get("/u/babar").text
     assert "/u/babar/suspend" in page
     response = client.submit(
-        "/u/babar/suspend", {"reason": "Repeated insults.", "until": "2099-01-31"}
+        "/u/babar/suspend",
+        {"rule": "harassment", "reason": "Repeated insults.", "until": "2099-01-31"},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -33,13 +34,15 @@ def test_suspension_needs_a_reason_and_a_future_end_and_not_oneself(
 ):
     create_user("grace", role=Role.moderator)
     client.login("grace")
-    page = client.submit("/u/babar/suspend", {"reason": " "})
+    page = client.submit("/u/babar/suspend", {"rule": "harassment", "reason": " "})
     assert page.status_code == 422 and "Give a reason" in page.text
-    page = client.submit("/u/babar/suspend", {"reason": "x", "until": "2001-01-01"})
+    page = client.submit(
+        "/u/babar/suspend", {"rule": "harassment", "reason": "x", "until": "2001-01-01"}
+    )
     assert page.status_code == 422 and "in the future" in page.text
-    page = client.submit("/u/grace/suspend", {"reason": "x"})
+    page = client.submit("/u/grace/suspend", {"rule": "harassment", "reason": "x"})
     assert page.status_code == 422 and "your own account" in page.text
-    page = client.submit("/u/nadia/suspend", {"reason": "x"})  # an admin
+    page = client.submit("/u/nadia/suspend", {"rule": "harassment", "reason": "x"})  # an admin
     assert page.status_code == 422 and "Only an administrator" in page.text
     assert client.get("/u/nobody/suspend").status_code == 404
 

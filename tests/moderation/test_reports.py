@@ -28,7 +28,11 @@ def test_report_queue_hide_and_public_log(app, client, dialogue_setup, create_us
     assert "A private number." in queue and "Amina Diallo" in queue
     response = client.submit(
         f"/moderation/reports/{post.id}",
-        {"reason": "It shared a phone number.", "hide": "Hide the post"},
+        {
+            "reason": "It shared a phone number.",
+            "rule": "personal_information",
+            "hide": "Hide the post",
+        },
         page="/moderation/reports",
         follow_redirects=True,
     )
@@ -90,6 +94,6 @@ def test_only_moderators_see_the_queue_and_anonymous_cannot_report(
     client.login("lucia")
     assert client.get("/moderation/reports").status_code == 403
     response = client.submit(
-        f"/moderation/reports/{post.id}", {"reason": "x", "hide": "1"}, page="/"
+        f"/moderation/reports/{post.id}", {"reason": "x", "rule": "spam", "hide": "1"}, page="/"
     )
     assert response.status_code == 403

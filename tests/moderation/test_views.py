@@ -32,7 +32,9 @@ def log_entries(app) -> list[tuple]:
 def test_a_facilitator_locks_a_topic_with_a_reason_everybody_sees(app, client, setup):
     topic = setup.topic
     client.login("lucia")
-    response = client.submit(f"/t/{topic.id}/lock", {"reason": "The dialogue moved on."})
+    response = client.submit(
+        f"/t/{topic.id}/lock", {"rule": "harassment", "reason": "The dialogue moved on."}
+    )
     assert response.status_code == 302
     page = client.get(topic.url).text
     assert "Topic locked by Lucía Pérez on" in page and "The dialogue moved on." in page
@@ -51,7 +53,7 @@ def test_a_facilitator_locks_a_topic_with_a_reason_everybody_sees(app, client, s
 )
 def test_a_lock_needs_a_reason_of_at_most_1000_characters(app, client, setup, reason, message):
     client.login("lucia")
-    page = client.submit(f"/t/{setup.topic.id}/lock", {"reason": reason})
+    page = client.submit(f"/t/{setup.topic.id}/lock", {"rule": "harassment", "reason": reason})
     assert page.status_code == 422 and message in page.text
     with app.app_context():
         assert db.session.get(Topic, setup.topic.id).locked_at is None
@@ -60,8 +62,8 @@ def test_a_lock_needs_a_reason_of_at_most_1000_characters(app, client, setup, re
 
 def test_locking_a_locked_topic_is_a_conflict(app, client, setup):
     client.login("grace")
-    client.submit(f"/t/{setup.topic.id}/lock", {"reason": "Done."})
-    page = client.submit(f"/t/{setup.topic.id}/lock", {"reason": "Again."})
+    client.submit(f"/t/{setup.topic.id}/lock", {"rule": "harassment", "reason": "Done."})
+    page = client.submit(f"/t/{setup.topic.id}/lock", {"rule": "harassment", "reason": "Again."})
     assert page.status_code == 409 and "already locked" in page.text
     assert len(log_entries(app)) == 1
 
@@ -70,7 +72,9 @@ def test_locking_a_locked_topic_is_a_conflict(app, client, setup):
 def test_participants_and_facilitators_of_other_dialogues_cannot_lock(client, setup, username):
     client.login(username)
     assert client.get(f"/t/{setup.topic.id}/lock").status_code == 403
-    response = client.submit(f"/t/{setup.topic.id}/lock", {"reason": "x"}, page="/")
+    response = client.submit(
+        f"/t/{setup.topic.id}/lock", {"rule": "harassment", "reason": "x"}, page="/"
+    )
     assert response.status_code == 403
 
 
@@ -136,7 +140,9 @@ def test_a_moderator_hides_a_post_and_its_replies_stay(app, client, setup, creat
     hidden = create_post(topic, by="babar", body="Something harmful")
     child = create_post(topic, by="amina", body="A reply that stays", parent_id=hidden.id)
     client.login("grace")
-    response = client.submit(f"/p/{hidden.id}/hide", {"reason": "Personal information."})
+    response = client.submit(
+        f"/p/{hidden.id}/hide", {"rule": "harassment", "reason": "Personal information."}
+    )
     assert response.status_code == 302
     page = client.get(topic.url).text
     assert "This post was hidden by the moderators: Personal information." in page
@@ -160,7 +166,7 @@ def test_restoring_needs_a_reason_and_a_hidden_post(app, client, setup, create_p
     client.login("grace")
     page = client.submit(f"/p/{post.id}/restore", {"reason": "Mistake."})
     assert page.status_code == 409 and "not hidden" in page.text
-    client.submit(f"/p/{post.id}/hide", {"reason": "Spam?"})
+    client.submit(f"/p/{post.id}/hide", {"rule": "harassment", "reason": "Spam?"})
     client.submit(f"/p/{post.id}/restore", {"reason": "Not spam after all."})
     assert "Fine words" in client.get(setup.topic.url).text
     assert [a for a, _ in log_entries(app)] == [Action.hide, Action.restore]

@@ -134,10 +134,10 @@ def test_hiding_the_last_post_shows_the_newest_visible_one(app, client, dialogue
     older = create_post(dialogue_setup.topic, by="amina", body="Still here")
     newer = create_post(dialogue_setup.topic, by="babar", body="About to go")
     client.login("grace")
-    client.submit(f"/p/{newer.id}/hide", {"reason": "Abuse."})
+    client.submit(f"/p/{newer.id}/hide", {"rule": "harassment", "reason": "Abuse."})
     assert dialogue_last_post(app, dialogue_id) == older.id
     assert "last post by Amina Diallo" in client.get("/").text
-    client.submit(f"/p/{older.id}/hide", {"reason": "Abuse."})
+    client.submit(f"/p/{older.id}/hide", {"rule": "harassment", "reason": "Abuse."})
     assert dialogue_last_post(app, dialogue_id) is None
     client.submit(f"/p/{newer.id}/restore", {"reason": "Misread."})
     assert dialogue_last_post(app, dialogue_id) == newer.id
