@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
-from forum import text
+from forum import people, text
 from forum.accounts.models import User
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
@@ -191,7 +191,9 @@ def _dialogue_list() -> Select:
         else_=2,
     )
     return (
-        select(Dialogue, Post.id.label("last_post_id"), author.display_name.label("last_author"))
+        select(
+            Dialogue, Post.id.label("last_post_id"), *people.columns(author, Dialogue.id, "last")
+        )
         .outerjoin(Post, Post.id == Dialogue.last_post_id)
         .outerjoin(author, author.id == Post.author_id)
         .order_by(order, Dialogue.last_activity_at.desc())
@@ -200,4 +202,5 @@ def _dialogue_list() -> Select:
 
 def list_dialogues():
     """Every dialogue with its last post's author, open ones first, then by last activity."""
-    return db.session.execute(_dialogue_list()).all()
+    rows = db.session.execute(_dialogue_list()).all()
+    return [people.Named(row, ("last",), pseudonymous=row.Dialogue.pseudonymous) for row in rows]

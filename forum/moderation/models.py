@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     slow_mode = "slow_mode"
     slow_mode_end = "slow_mode_end"
     conduct = "conduct"
+    reveal = "reveal"
 
 
 class LogEntry(db.Model):
@@ -47,6 +48,23 @@ class LogEntry(db.Model):
     actor: Mapped[User] = relationship(foreign_keys=[actor_id])
 
     __table_args__ = (Index(None, "dialogue_id", "id"),)
+
+
+class Reveal(db.Model):
+    """A moderator's look behind a pseudonym: who looked, when, why, and at whom (admins only).
+
+    The public log holds only that a reveal happened in the dialogue.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+
+    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id])
+    person: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ReportReason(enum.StrEnum):
