@@ -194,7 +194,7 @@ class Named:
     """A row read with `columns` for some prefixes, each person on it shown: `{prefix}_name`
     is how they appear, `{prefix}_username` their profile (None where it is not shown)."""
 
-    __slots__ = ("_row", "_names")
+    __slots__ = ("_names", "_row")
 
     def __init__(self, row, prefixes, *, pseudonymous: bool) -> None:
         self._row = row

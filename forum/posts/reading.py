@@ -3,8 +3,8 @@
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
-from forum.accounts.models import User
 from forum import people
+from forum.accounts.models import User
 from forum.extensions import db
 from forum.posts import threads
 from forum.posts.models import Post
