@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from forum import acts
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.dialogues.models import Dialogue, Pseudonym
 from forum.extensions import db
 
@@ -175,6 +176,8 @@ def choose(dialogue: Dialogue, user: User, name: str) -> Pseudonym:
         if taken is not None:
             raise NameTaken(gettext("Someone in this dialogue already goes by this name."))
     own.name, own.name_key = name or None, key
+    # Feeds show the name: their validators move on (forum.changes).
+    mark_changed(dialogue_id=dialogue.id)
     db.session.flush()
     return own
 

@@ -65,6 +65,7 @@ class Reveal(db.Model):
 
     moderator: Mapped[User] = relationship(foreign_keys=[moderator_id])
     person: Mapped[User] = relationship(foreign_keys=[user_id])
+    dialogue: Mapped["Dialogue"] = relationship()  # noqa: F821 (forum.dialogues.models)
 
 
 class ReportReason(enum.StrEnum):

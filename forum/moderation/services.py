@@ -38,6 +38,7 @@ ACTION_NAMES = {
     Action.slow_mode: _l("Slow mode on"),
     Action.slow_mode_end: _l("Slow mode off"),
     Action.conduct: _l("Code of conduct edited"),
+    Action.reveal: _l("A pseudonym revealed to a moderator"),
 }
 
 

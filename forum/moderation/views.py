@@ -14,11 +14,12 @@ from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
-from forum.moderation import people, reports, services
+from forum.moderation import people, reports, reveals, services
 from forum.moderation.forms import (
     ReasonForm,
     ReportForm,
     ResolveForm,
+    RevealForm,
     RoleForm,
     SlowModeForm,
     SuspendForm,
@@ -109,6 +110,38 @@ def restore(post_id: int):
     post = find_post(post_id) or abort(404)
     require("moderate")
     return _act("restore", post, permalink(post), {"post": post, "topic": post.topic})
+
+
+@bp.route("/p/<int:post_id>/reveal", methods=["GET", "POST"])
+def reveal(post_id: int):
+    """Show a moderator the account behind a post's pseudonym, for a recorded reason."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    if not post.topic.dialogue.pseudonymous:
+        abort(404)
+    form = RevealForm()
+    context = {"post": post, "topic": post.topic, "back_to": permalink(post)}
+    if form.validate_on_submit():
+        try:
+            look = reveals.reveal_author(post, by=current_user, reason=form.reason.data)
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return render_template("moderation/revealed.html", look=look, **context)
+    return form_page("moderation/reveal.html", form, **context)
+
+
+@bp.get("/admin/reveals")
+def reveal_log():
+    """Every look behind a pseudonym: who looked, when, why, and at whom (admins)."""
+    require("administer")
+    page = int_arg("page", 1)
+    looks, more = reveals.reveal_page(page=page)
+    if page > 1 and not looks:
+        abort(404)
+    return render_template("moderation/reveals.html", looks=looks, more=more, page=page)
 
 
 @bp.app_context_processor
