@@ -48,10 +48,11 @@ def shown(*, pseudonymous: bool, display_name: str | None, username: str | None 
         return Shown(display_name or "", username, organisation or None)
     if chosen:
         return Shown(chosen)
-    translate = lazy_gettext if lazy else gettext
     if number is None:
-        return Shown(translate("A participant"))
-    return Shown(translate("Participant %(number)d", number=number))
+        return Shown(lazy_gettext("A participant") if lazy else gettext("A participant"))
+    if lazy:
+        return Shown(lazy_gettext("Participant %(number)d", number=number))
+    return Shown(gettext("Participant %(number)d", number=number))
 
 
 def pseudonym(dialogue_id: int, user_id: int) -> Pseudonym | None:
