@@ -53,10 +53,12 @@ def reply_refusal(user, topic) -> str | None:
 
 def lock_notice(topic) -> str:
     """The banner of a locked topic: who locked it, when, and why."""
+    from forum import people
+
     return str(
         _l(
             "Topic locked by %(name)s on %(date)s: %(reason)s",
-            name=topic.locked_by.display_name,
+            name=people.name_in(topic, topic.locked_by),
             date=shown(topic.locked_at),
             reason=topic.lock_reason,
         )

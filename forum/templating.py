@@ -4,7 +4,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from forum import clock, fragments, text
+from forum import clock, fragments, people, text
 from forum.accounts.models import Role
 from forum.permissions import can, lock_notice
 from forum.posts.pieces import posts_html
@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     fragments.init_app(app)
     app.jinja_env.globals.update(
         can=can,
+        person=people.person,
+        name_in=people.name_in,
+        last_author=people.last_author,
         lock_notice=lock_notice,
         posts_html=posts_html,
         topic_cards=topic_cards,

@@ -68,3 +68,16 @@ def test_demo_loads_a_facilitated_dialogue_with_threads_and_quotes(app, client):
     assert note in page and "Threats now arrive by phone" in page
     log = client.get("/moderation/log").text
     assert "Topic locked" in log and "Summary pinned" in log
+
+
+def test_demo_loads_a_pseudonymous_dialogue_that_shows_no_names(app, client):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    dialogue = client.get("/d/speaking-safely").text
+    assert "A pseudonymous dialogue" in dialogue and "Lucía Pérez" not in dialogue
+    link = re.search(r'href="(/t/\d+/what-made-it-possible[^"]*)"', dialogue).group(1)
+    topic = client.get(link).text
+    assert "What made it possible for you to speak?" in topic
+    assert "Ceiba" in topic and "Participant 3" in topic
+    assert "<strong>Ceiba wrote:</strong>" in topic
+    for name in ("Sofía Morales", "Jean-Baptiste", "Amina Diallo", "/u/"):
+        assert name not in topic.split("<main")[1].split("</main>")[0]

@@ -131,6 +131,10 @@ MATRIX = {
     ("/notifications/<int:notification_id>/read", "POST"): MEMBERS,
     ("/t/<int:topic_id>/follow", "POST"): MEMBERS,
     ("/t/<int:topic_id>/unfollow", "POST"): MEMBERS,
+    ("/d/<slug>/pseudonym", "POST"): MEMBERS,
+    ("/p/<int:post_id>/reveal", "GET"): MODERATORS,
+    ("/p/<int:post_id>/reveal", "POST"): MODERATORS,
+    ("/admin/reveals", "GET"): ADMINS,
     ("/d/<slug>/follow", "POST"): MEMBERS,
     ("/d/<slug>/unfollow", "POST"): MEMBERS,
     # The signed link in every mail of notifications: no login, the token is the proof.

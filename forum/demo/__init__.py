@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
+from forum import people as people_module
 from forum.accounts import services
 from forum.accounts.models import Role, User
 from forum.clock import utcnow
@@ -80,7 +81,7 @@ def load_dialogue(people: dict[str, User]) -> None:
             body = unwrap(item["body"])
             if item.get("quote"):
                 quoted = written[item["quote"]]
-                name = quoted.author.display_name
+                name = people_module.name_in(quoted, quoted.author)
                 body = f"> **{name} wrote:**\n>\n> {item['quote_text']}\n\n{body}"
             question = item.get("prompt")
             post = posts.reply(
@@ -111,10 +112,47 @@ def load_dialogue(people: dict[str, User]) -> None:
     db.session.flush()
 
 
+def load_pseudonymous(people: dict[str, User]) -> None:
+    """Load the pseudonymous demonstration dialogue: one topic, a few posts, a chosen name."""
+    spec = content.PSEUDONYMOUS
+    dialogue = dialogues.create_dialogue(
+        slug=spec["slug"],
+        title=spec["title"],
+        description=unwrap(spec["description"]),
+        pseudonymous=True,
+        by=people["admin"],
+    )
+    dialogues.assign_facilitator(dialogue, people["facilitator"], by=people["admin"])
+    for username, name in spec["chosen"].items():
+        people_module.choose(dialogue, people[username], name)
+    topic_spec = spec["topic"]
+    topic = topics.open_topic(
+        dialogue,
+        title=topic_spec["title"],
+        framing=unwrap(topic_spec["framing"]),
+        questions=topic_spec["questions"],
+        by=people[topic_spec["author"]],
+    )
+    written = {}
+    for item in topic_spec["posts"]:
+        body = unwrap(item["body"])
+        if item.get("quote"):
+            body = posts.quotation(written[item["quote"]]) + body
+        question = item.get("prompt")
+        written[item["key"]] = posts.reply(
+            topic,
+            by=people[item["author"]],
+            body=body,
+            prompt_id=topic.questions[question - 1].id if question else None,
+            parent_id=written[item["parent"]].id if item.get("parent") else None,
+        )
+    db.session.flush()
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load demo users (one of every role) and a facilitated dialogue into an empty forum."""
+    """Load demo users (one of every role), a facilitated dialogue and a pseudonymous one."""
     if not inspect(db.engine).has_table(User.__tablename__):
         raise click.ClickException("The database has no tables yet: run `forum db upgrade` first.")
     if db.session.scalar(select(User.id).limit(1)) is not None:
@@ -133,6 +171,7 @@ def demo_command():
         )
         services.update_profile(people[username], organisation=organisation, country=country)
     load_dialogue(people)
+    load_pseudonymous(people)
     db.session.commit()
     click.echo("Demo content loaded. Log in at /login with:")
     for username, *_, role in PEOPLE:

@@ -951,3 +951,54 @@ TOPICS = [
         ],
     },
 ]
+
+# A pseudonymous dialogue: everyone in it appears as "Participant N" or a name they chose.
+PSEUDONYMOUS = {
+    "slug": "speaking-safely",
+    "title": "Speaking safely: survivors and mediators, under pseudonyms",
+    "description": dedent("""\
+        A **pseudonymous** dialogue: here everyone, facilitators too, appears only under a
+        pseudonym of this dialogue. Nobody sees who is behind one, except a moderator who must
+        give a reason, which is recorded.
+        """),
+    "chosen": {"sofia": "Ceiba"},
+    "topic": {
+        "title": "What made it possible for you to speak?",
+        "author": "facilitator",
+        "framing": dedent("""\
+            Many of you have told us that speaking about what happened took years. We would
+            like to hear what changed: a person, a place, a rule, a feeling of safety.
+            """),
+        "questions": [
+            "Who or what first made speaking possible?",
+            "What would you tell a mediator who wants to listen well?",
+        ],
+        "posts": [
+            {
+                "key": "first",
+                "author": "sofia",
+                "prompt": 1,
+                "body": dedent("""\
+                    A women's group that met in a church kitchen. Nobody wrote anything down,
+                    and nobody asked for my name. That was the first time I said it aloud.
+                    """),
+            },
+            {
+                "key": "second",
+                "author": "jean",
+                "parent": "first",
+                "quote": "first",
+                "body": "For me it was the same: a place where my name did not follow me home.",
+            },
+            {
+                "key": "third",
+                "author": "amina",
+                "prompt": 2,
+                "body": dedent("""\
+                    Do not ask for details to be sure of the story. Ask what the person needs
+                    next, and then keep your promise about who will hear it.
+                    """),
+            },
+        ],
+    },
+}

@@ -44,9 +44,14 @@ def dialogue_cli():
 )
 @click.option("--state", type=STATES, default=DialogueState.open.value, show_default=True)
 @click.option("--allow-participant-topics", is_flag=True, help="Let participants open topics.")
+@click.option(
+    "--pseudonymous", is_flag=True, help="Everyone appears under a pseudonym of the dialogue."
+)
 @click.option("--facilitator", "facilitators", multiple=True, help="A username; repeatable.")
 @with_appcontext
-def create(slug, title, description_file, state, allow_participant_topics, facilitators):
+def create(
+    slug, title, description_file, state, allow_participant_topics, pseudonymous, facilitators
+):
     """Create a dialogue and assign its facilitators."""
     people = _people(facilitators)
     try:
@@ -56,6 +61,7 @@ def create(slug, title, description_file, state, allow_participant_topics, facil
             description=description_file.read() if description_file else "",
             state=DialogueState(state),
             allow_participant_topics=allow_participant_topics,
+            pseudonymous=pseudonymous,
             by=None,
         )
     except services.DialogueError as exc:

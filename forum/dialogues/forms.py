@@ -51,6 +51,24 @@ class DialogueForm(Form):
         ),
     )
     allow_participant_topics = BooleanField(_l("Participants may open topics too"))
+    pseudonymous = BooleanField(
+        _l("Pseudonymous: everyone appears under a pseudonym of this dialogue"),
+        description=_l(
+            "Not even the facilitators see who is behind a pseudonym. It can be changed only "
+            "while nobody has written in the dialogue."
+        ),
+    )
+
+
+class PseudonymForm(Form):
+    name = StringField(
+        _l("Your name in this dialogue (optional)"),
+        validators=[Length(max=80)],
+        description=_l(
+            "Shown instead of your number, and only here. Leave it empty to go by a number. "
+            "Choose one that does not tell who you are."
+        ),
+    )
 
 
 class EditDialogueForm(DialogueForm):

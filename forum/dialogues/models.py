@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -29,6 +29,8 @@ class Dialogue(db.Model):
         default=DialogueState.open,
     )
     allow_participant_topics: Mapped[bool] = mapped_column(default=False)
+    # Everyone appears under a pseudonym of this dialogue (forum.people), even to facilitators.
+    pseudonymous: Mapped[bool] = mapped_column(default=False)
     # From this moment the dialogue behaves as closed, without anyone acting (UTC).
     closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -81,3 +83,25 @@ class Facilitator(db.Model):
     )
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class Pseudonym(db.Model):
+    """How one person appears in one pseudonymous dialogue: a number, given in order of first
+    appearance, shown as "Participant 7" in the reader's language, or a name they chose."""
+
+    dialogue_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    number: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(80))
+    # The chosen name folded (casefold): unique in the dialogue, whatever its case.
+    name_key: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("dialogue_id", "number"),
+        Index(None, "dialogue_id", "name_key", unique=True),
+    )

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
-from forum import text
+from forum import people, text
 from forum.accounts.models import User
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
@@ -58,6 +58,7 @@ def create_dialogue(
     description: str = "",
     state: DialogueState = DialogueState.open,
     allow_participant_topics: bool = False,
+    pseudonymous: bool = False,
     closes_at: datetime | None = None,
     by: User | None,
 ) -> Dialogue:
@@ -67,6 +68,7 @@ def create_dialogue(
         title=_check_title(title),
         state=DialogueState(state),
         allow_participant_topics=allow_participant_topics,
+        pseudonymous=pseudonymous,
         closes_at=closes_at,
         created_by_id=by.id if by else None,
     )
@@ -76,6 +78,10 @@ def create_dialogue(
     return dialogue
 
 
+class PseudonymityFixed(DialogueError):
+    """A dialogue people have written in cannot become pseudonymous, nor stop being it."""
+
+
 def update_dialogue(
     dialogue: Dialogue,
     *,
@@ -83,11 +89,24 @@ def update_dialogue(
     description: str,
     state: DialogueState,
     allow_participant_topics: bool,
+    pseudonymous: bool | None = None,
     closes_at: datetime | None = None,
     by: User,
 ) -> Dialogue:
-    """Change a dialogue's title, description, state or topic policy (its slug stays)."""
+    """Change a dialogue's title, description, state or topic policy (its slug stays).
+
+    Whether it is pseudonymous changes only while nobody has written in it: those who wrote
+    under a pseudonym keep it, and those who wrote under their name are not hidden afterwards.
+    """
     dialogue.title = _check_title(title)
+    if pseudonymous is not None and pseudonymous != dialogue.pseudonymous:
+        if dialogue.topic_count or dialogue.post_count:
+            raise PseudonymityFixed(
+                _l("People have written in this dialogue: whether it is pseudonymous is fixed.")
+                if pseudonymous
+                else _l("People have written under pseudonyms here: it stays pseudonymous.")
+            )
+        dialogue.pseudonymous = pseudonymous
     if dialogue.state is not DialogueState(state):
         from forum.moderation.services import Action, record
 
@@ -191,7 +210,9 @@ def _dialogue_list() -> Select:
         else_=2,
     )
     return (
-        select(Dialogue, Post.id.label("last_post_id"), author.display_name.label("last_author"))
+        select(
+            Dialogue, Post.id.label("last_post_id"), *people.columns(author, Dialogue.id, "last")
+        )
         .outerjoin(Post, Post.id == Dialogue.last_post_id)
         .outerjoin(author, author.id == Post.author_id)
         .order_by(order, Dialogue.last_activity_at.desc())
@@ -200,4 +221,5 @@ def _dialogue_list() -> Select:
 
 def list_dialogues():
     """Every dialogue with its last post's author, open ones first, then by last activity."""
-    return db.session.execute(_dialogue_list()).all()
+    rows = db.session.execute(_dialogue_list()).all()
+    return [people.Named(row, ("last",), pseudonymous=row.Dialogue.pseudonymous) for row in rows]

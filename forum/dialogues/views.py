@@ -2,11 +2,18 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
+from forum import people
 from forum.accounts import services as accounts
 from forum.dialogues import services
-from forum.dialogues.forms import STATE_NAMES, DialogueForm, EditDialogueForm, FacilitatorForm
+from forum.dialogues.forms import (
+    STATE_NAMES,
+    DialogueForm,
+    EditDialogueForm,
+    FacilitatorForm,
+    PseudonymForm,
+)
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
@@ -43,8 +50,14 @@ def show(slug: str):
     reader = current_user if current_user.is_authenticated else None
     topics = list_topics(dialogue, user=reader, page=page, per_page=TOPICS_PER_PAGE)
     summary = find_summary(dialogue)
+    own, form = None, None
+    if dialogue.pseudonymous and reader is not None:
+        own = people.pseudonym(dialogue.id, reader.id)
+        form = PseudonymForm(name=own.name if own else "")
     return render_template(
         "dialogues/show.html",
+        own_pseudonym=own,
+        pseudonym_form=form,
         following=is_following(reader, dialogue) if reader else None,
         dialogue=dialogue,
         topics=topics,
@@ -52,6 +65,29 @@ def show(slug: str):
         pages=pages,
         summary=summary if summary and summary.is_pinned else None,
     )
+
+
+@bp.post("/d/<slug>/pseudonym")
+@login_required
+def choose_pseudonym(slug: str):
+    """Choose the name one goes by in a pseudonymous dialogue, or go back to one's number."""
+    dialogue = get_dialogue_or_404(slug)
+    if not dialogue.pseudonymous:
+        abort(404)
+    form = PseudonymForm()
+    if form.validate_on_submit():
+        try:
+            people.choose(dialogue, current_user, form.name.data)
+        except people.NameTaken as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Your pseudonym in this dialogue is saved."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+    return redirect(url_for(".show", slug=dialogue.slug, _anchor="pseudonym-h"))
 
 
 @bp.route("/dialogues/new", methods=["GET", "POST"])
@@ -67,6 +103,7 @@ def create():
                 description=form.description.data,
                 state=form.state.data,
                 allow_participant_topics=form.allow_participant_topics.data,
+                pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
                 by=current_user,
             )
@@ -96,9 +133,13 @@ def edit(slug: str):
                 description=form.description.data,
                 state=form.state.data,
                 allow_participant_topics=form.allow_participant_topics.data,
+                pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
                 by=current_user,
             )
+        except services.PseudonymityFixed as exc:
+            db.session.rollback()
+            form.pseudonymous.errors.append(str(exc))
         except services.DialogueError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from forum import text
+from forum import people, text
 from forum.accounts.models import User
 from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
@@ -48,7 +48,13 @@ def _post_rows(*criteria, order):
     """The newest visible posts matching criteria, with author, question and topic title."""
     question = QUESTION
     return db.session.execute(
-        select(Post, User.display_name, question.text.label("question"), Topic.title)
+        select(
+            Post,
+            *people.columns(User, Topic.dialogue_id, "author"),
+            question.text.label("question"),
+            Topic.title,
+            Dialogue.pseudonymous,
+        )
         .join(User, User.id == Post.author_id)
         .join(Topic, Topic.id == Post.topic_id)
         .join(Dialogue, Dialogue.id == Topic.dialogue_id)
@@ -61,7 +67,9 @@ def _post_rows(*criteria, order):
 
 def _post_items(rows) -> list[Item]:
     items = []
-    for post, name, question, title in rows:
+    for row in rows:
+        post, question, title = row.Post, row.question, row.title
+        name = people.of_row(row, "author", pseudonymous=row.pseudonymous).name
         said = seen(post, moderator=False)  # feeds are read by anyone
         items.append(
             Item(
@@ -86,6 +94,7 @@ def topic_items(topic: Topic) -> list[Item]:
     if summary is not None:
         items.append(_summary_item(summary, topic.title, f"/t/{topic.id}"))
     if topic.is_locked:
+        locker = people.name_in(topic, topic.locked_by)
         items.append(
             Item(
                 title=str(_l("Topic locked: %(title)s", title=topic.title)),
@@ -93,8 +102,8 @@ def topic_items(topic: Topic) -> list[Item]:
                 anchor=f"locked-{int(topic.locked_at.timestamp())}",
                 published=topic.locked_at,
                 html=escape(str(_l("Locked by %(name)s: %(reason)s",
-                                   name=topic.locked_by.display_name, reason=topic.lock_reason))),
-                author=topic.locked_by.display_name,
+                                   name=locker, reason=topic.lock_reason))),
+                author=locker,
             )
         )  # fmt: skip
     items.sort(key=lambda item: item.published, reverse=True)
@@ -108,14 +117,14 @@ def _summary_item(summary: Summary, title: str, path: str) -> Item:
         anchor="summary",
         published=summary.updated_at,
         html=text.cleaned(summary.html),
-        author=summary.author.display_name,
+        author=people.name_in(summary, summary.author),
     )
 
 
 def dialogue_items(dialogue: Dialogue) -> list[Item]:
     """A dialogue's newest topics (framing and prompt questions) and its summaries."""
     topics = db.session.execute(
-        select(Topic, User.display_name)
+        select(Topic, User)
         .join(User, User.id == Topic.author_id)
         .where(Topic.dialogue_id == dialogue.id)
         .order_by(Topic.created_at.desc())
@@ -134,9 +143,9 @@ def dialogue_items(dialogue: Dialogue) -> list[Item]:
             path=f"/t/{topic.id}",
             published=topic.created_at,
             html=text.cleaned(topic.framing_html) + _question_list(questions.get(topic.id, [])),
-            author=name,
+            author=people.person(dialogue, author).name,
         )
-        for topic, name in topics
+        for topic, author in topics
     ]
     summaries = db.session.execute(
         select(Summary, Topic.title)

@@ -53,6 +53,22 @@ class SanctionForm(ReasonForm):
     )
 
 
+class RevealForm(Form):
+    reason = TextAreaField(
+        _l("Why do you need to know who this is?"),
+        validators=[
+            Length(
+                max=REASON_MAX, message=_l("A reason has at most %(n)d characters.", n=REASON_MAX)
+            )
+        ],
+        description=_l(
+            "Required. Kept with your name for the administrators; the public log shows only "
+            "that a pseudonym of this dialogue was revealed."
+        ),
+        render_kw={"rows": 3, "maxlength": REASON_MAX},
+    )
+
+
 class ReportForm(Form):
     reason = RadioField(
         _l("What is wrong with this post?"),

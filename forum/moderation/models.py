@@ -31,6 +31,7 @@ class Action(enum.StrEnum):
     appeal = "appeal"
     appeal_upheld = "appeal_upheld"
     appeal_reversed = "appeal_reversed"
+    reveal = "reveal"
 
 
 class LogEntry(db.Model):
@@ -81,6 +82,24 @@ class Appeal(db.Model):
     entry: Mapped[LogEntry] = relationship()
     appellant: Mapped[User] = relationship(foreign_keys=[appellant_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Reveal(db.Model):
+    """A moderator's look behind a pseudonym: who looked, when, why, and at whom (admins only).
+
+    The public log holds only that a reveal happened in the dialogue.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+
+    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id])
+    person: Mapped[User] = relationship(foreign_keys=[user_id])
+    dialogue: Mapped["Dialogue"] = relationship()  # noqa: F821 (forum.dialogues.models)
 
 
 class ReportReason(enum.StrEnum):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from forum import acts
+from forum import acts, people
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
@@ -43,6 +43,7 @@ ACTION_NAMES = {
     Action.appeal: _l("Decision appealed"),
     Action.appeal_upheld: _l("Appeal decided: upheld"),
     Action.appeal_reversed: _l("Appeal decided: reversed"),
+    Action.reveal: _l("A pseudonym revealed to a moderator"),
 }
 
 
@@ -72,6 +73,8 @@ def record(action: Action, *, by: User, reason: str = "", **targets) -> LogEntry
     entry = LogEntry(action=action, actor_id=by.id, reason=reason, **targets)
     db.session.add(entry)
     if targets.get("dialogue_id") is not None:
+        # Whoever acts in a pseudonymous dialogue appears there under a pseudonym too.
+        people.enter(db.session.get(Dialogue, targets["dialogue_id"]), by)
         mark_changed(dialogue_id=targets["dialogue_id"], topic_id=targets.get("topic_id"))
     return entry
 
@@ -224,10 +227,9 @@ def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
     query = (
         select(
             LogEntry,
-            User.display_name.label("actor_name"),
-            User.username.label("actor_username"),
-            target.display_name.label("target_name"),
-            target.username.label("target_username"),
+            *people.columns(User, LogEntry.dialogue_id, "actor"),
+            *people.columns(target, LogEntry.dialogue_id, "target"),
+            Dialogue.pseudonymous.label("pseudonymous"),
             Topic.title.label("topic_title"),
             Topic.slug.label("topic_slug"),
             Dialogue.title.label("dialogue_title"),
@@ -243,5 +245,8 @@ def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
     )
     if dialogue is not None:
         query = query.where(LogEntry.dialogue_id == dialogue.id)
-    rows = db.session.execute(query).all()
+    rows = [
+        people.Named(row, ("actor", "target"), pseudonymous=bool(row.pseudonymous))
+        for row in db.session.execute(query)
+    ]
     return rows[:per_page], len(rows) > per_page

@@ -14,7 +14,7 @@ from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
-from forum.moderation import appeals, people, reports, services, transparency
+from forum.moderation import appeals, people, reports, reveals, services, transparency
 from forum.moderation.forms import (
     AppealForm,
     ContentNoteForm,
@@ -22,6 +22,7 @@ from forum.moderation.forms import (
     ReasonForm,
     ReportForm,
     ResolveForm,
+    RevealForm,
     RoleForm,
     SanctionForm,
     SlowModeForm,
@@ -142,6 +143,38 @@ def content_note(post_id: int):
     return _attempt(form, act, done=_("The content note is saved."), back=back,
                     template="moderation/content_note.html", field=form.reason, post=post,
                     topic=post.topic, back_to=back)  # fmt: skip
+
+
+@bp.route("/p/<int:post_id>/reveal", methods=["GET", "POST"])
+def reveal(post_id: int):
+    """Show a moderator the account behind a post's pseudonym, for a recorded reason."""
+    post = find_post(post_id) or abort(404)
+    require("moderate")
+    if not post.topic.dialogue.pseudonymous:
+        abort(404)
+    form = RevealForm()
+    context = {"post": post, "topic": post.topic, "back_to": permalink(post)}
+    if form.validate_on_submit():
+        try:
+            look = reveals.reveal_author(post, by=current_user, reason=form.reason.data)
+        except services.ModerationError as exc:
+            db.session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return render_template("moderation/revealed.html", look=look, **context)
+    return form_page("moderation/reveal.html", form, **context)
+
+
+@bp.get("/admin/reveals")
+def reveal_log():
+    """Every look behind a pseudonym: who looked, when, why, and at whom (admins)."""
+    require("administer")
+    page = int_arg("page", 1)
+    looks, more = reveals.reveal_page(page=page)
+    if page > 1 and not looks:
+        abort(404)
+    return render_template("moderation/reveals.html", looks=looks, more=more, page=page)
 
 
 @bp.app_context_processor

@@ -24,7 +24,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from forum import text
+from forum import people, text
 from forum.accounts.models import MailMode, User
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
@@ -103,7 +103,8 @@ ROWS = (
     select(
         Notification,
         User,
-        ACTOR.display_name.label("actor_name"),
+        *people.columns(ACTOR, Dialogue.id, "actor"),
+        Dialogue.pseudonymous.label("pseudonymous"),
         Post.subject.label("subject"),
         Post.body_source.label("body_source"),
         Post.body_html.label("body_html"),
@@ -155,7 +156,9 @@ def _item(row) -> dict:
     shows_post = notification.kind in ABOUT_A_POST and row.hidden_at is None
     return {
         "kind": notification.kind.value,
-        "name": row.actor_name or _l("Someone"),
+        "name": people.of_row(row, "actor", pseudonymous=row.pseudonymous, lazy=True).name
+        if row.actor_username
+        else _l("Someone"),
         "topic": row.topic_title or row.dialogue_title,
         "dialogue": row.dialogue_title,
         "reason": notification.reason,

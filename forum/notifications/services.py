@@ -11,7 +11,7 @@ from sqlalchemy import Integer, String, cast, exists, func, literal, null, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from forum import acts
+from forum import acts, people
 from forum.accounts.models import MailMode, User
 from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
@@ -134,8 +134,8 @@ def notifications_page(user: User, *, page: int, per_page: int):
             Topic.slug.label("topic_slug"),
             Dialogue.title.label("dialogue_title"),
             Dialogue.slug.label("dialogue_slug"),
-            ACTOR.display_name.label("actor_name"),
-            ACTOR.username.label("actor_username"),
+            *people.columns(ACTOR, Dialogue.id, "actor"),
+            Dialogue.pseudonymous.label("pseudonymous"),
             LogEntry.rule.label("rule"),
         )
         .outerjoin(Post, Post.id == Notification.post_id)
@@ -151,6 +151,7 @@ def notifications_page(user: User, *, page: int, per_page: int):
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
+    rows = [people.Named(row, ("actor",), pseudonymous=bool(row.pseudonymous)) for row in rows]
     return rows[:per_page], len(rows) > per_page
 
 

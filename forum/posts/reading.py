@@ -1,8 +1,9 @@
 """The posts of one page of a topic, with their authors, in one query."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
+from forum import people
 from forum.accounts.models import User
 from forum.extensions import db
 from forum.posts import threads
@@ -31,10 +32,9 @@ def _select_rows() -> Select:
             Post.edit_count,
             Post.hidden_at,
             Post.hidden_reason,
-            User.username,
-            User.display_name,
-            User.organisation,
-            parent_author.display_name.label("parent_author"),
+            User.organisation.label("author_organisation"),
+            *people.columns(User, bindparam("dialogue_id"), "author"),
+            *people.columns(parent_author, bindparam("dialogue_id"), "parent"),
         )
         .join(User, User.id == Post.author_id)
         .outerjoin(parent, parent.id == Post.parent_id)
@@ -44,6 +44,12 @@ def _select_rows() -> Select:
 
 # Built once: making the aliases and the statement on every request cost more than the query.
 ROWS = _select_rows()
+
+
+def _read(topic: Topic, query) -> list:
+    """The rows, each author shown as the dialogue shows them (forum.people)."""
+    rows = db.session.execute(query, {"dialogue_id": topic.dialogue_id}).all()
+    return people.named(rows, "author", "parent", pseudonymous=topic.dialogue.pseudonymous)
 
 
 def page_count(total: int) -> int:
@@ -62,7 +68,7 @@ def threaded(topic: Topic, page: int) -> list:
         # starts after its newest post.
         end = threads.segment(topic.last_post_id + 1)
     query = ROWS.where(Post.topic_id == topic.id, Post.path >= first, Post.path < end)
-    return db.session.execute(query.order_by(Post.path)).all()
+    return _read(topic, query.order_by(Post.path))
 
 
 def flat(topic: Topic, page: int) -> list:
@@ -71,7 +77,7 @@ def flat(topic: Topic, page: int) -> list:
     query = ROWS.where(
         Post.topic_id == topic.id, Post.number >= first, Post.number < first + PAGE_SIZE
     )
-    return db.session.execute(query.order_by(Post.number)).all()
+    return _read(topic, query.order_by(Post.number))
 
 
 def answering(topic: Topic, prompt_id: int, page: int) -> list:
@@ -91,4 +97,4 @@ def answering(topic: Topic, prompt_id: int, page: int) -> list:
     if first is None:
         return []
     query = ROWS.where(*criteria, Post.number >= first).order_by(Post.number).limit(PAGE_SIZE)
-    return db.session.execute(query).all()
+    return _read(topic, query)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from forum import acts, text
+from forum import acts, people, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import shown, utcnow
@@ -209,7 +209,7 @@ def quotation(post: Post, passage: str | None = None) -> str:
     chosen = passage if passage and said(post, passage) else first_paragraph(post.body_source)
     lines = chosen.strip().splitlines()
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
-    header = gettext("%(name)s wrote:", name=text.literal(post.author.display_name))
+    header = gettext("%(name)s wrote:", name=text.literal(people.name_in(post, post.author)))
     if post.content_note:
         quoted = f"> *{text.literal(notes.heading(post.content_note))}*\n>\n{quoted}"
     return f"> **{header}**\n>\n{quoted}\n\n"

@@ -46,6 +46,9 @@ class Topic(db.Model):
     # The last post's time and author's name, read with the topic for its page (find_topic).
     last_post_at: Mapped[datetime | None] = query_expression()
     last_author: Mapped[str | None] = query_expression()
+    # ... and their pseudonym, for a pseudonymous dialogue (forum.people.last_author).
+    last_author_number: Mapped[int | None] = query_expression()
+    last_author_chosen: Mapped[str | None] = query_expression()
 
     dialogue: Mapped[Dialogue] = relationship(lazy="joined", innerjoin=True)
     locked_by: Mapped["User | None"] = relationship(foreign_keys=[locked_by_id])

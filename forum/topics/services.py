@@ -5,12 +5,12 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, undefer, with_expression
 
-from forum import acts, text
+from forum import acts, people, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import utcnow
 from forum.database import plain_update
-from forum.dialogues.models import Dialogue
+from forum.dialogues.models import Dialogue, Pseudonym
 from forum.extensions import db
 from forum.posts.models import Post
 from forum.slugs import slugify
@@ -55,12 +55,29 @@ def _render(framing: str) -> str:
 _TOPIC = select(Topic).where(Topic.id == bindparam("topic_id"))
 _LAST_POST = select(Post.created_at).where(Post.id == Topic.last_post_id)
 _LAST_AUTHOR = select(User.display_name).join(Post, Post.author_id == User.id)
+_BY_LAST_AUTHOR = (Post.author_id == Pseudonym.user_id) & (
+    Pseudonym.dialogue_id == Topic.dialogue_id
+)
 _TOPIC_TO_READ = _TOPIC.options(
     undefer(Topic.page_starts),
     joinedload(Topic.questions),
     with_expression(Topic.last_post_at, _LAST_POST.scalar_subquery()),
     with_expression(
         Topic.last_author, _LAST_AUTHOR.where(Post.id == Topic.last_post_id).scalar_subquery()
+    ),
+    with_expression(
+        Topic.last_author_number,
+        select(Pseudonym.number)
+        .join(Post, _BY_LAST_AUTHOR)
+        .where(Post.id == Topic.last_post_id)
+        .scalar_subquery(),
+    ),
+    with_expression(
+        Topic.last_author_chosen,
+        select(Pseudonym.name)
+        .join(Post, _BY_LAST_AUTHOR)
+        .where(Post.id == Topic.last_post_id)
+        .scalar_subquery(),
     ),
 )
 
@@ -285,8 +302,7 @@ def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: i
             Summary.id.label("summary_id"),
             Post.id.label("last_post_id"),
             Post.created_at.label("last_post_at"),
-            User.display_name.label("last_author"),
-            User.username.label("last_username"),
+            *people.columns(User, Topic.dialogue_id, "last"),
         )
         .outerjoin(Post, Post.id == Topic.last_post_id)
         .outerjoin(User, User.id == Post.author_id)
@@ -300,4 +316,5 @@ def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: i
         query = query.add_columns(ReadMarker.last_read_number).outerjoin(
             ReadMarker, (ReadMarker.topic_id == Topic.id) & (ReadMarker.user_id == user.id)
         )
-    return db.session.execute(query).all()
+    rows = db.session.execute(query).all()
+    return people.named(rows, "last", pseudonymous=dialogue.pseudonymous)

@@ -14,7 +14,9 @@ from playwright.sync_api import expect
 
 from forum.accounts import services as accounts
 from forum.clock import utcnow
+from forum.dialogues import services as dialogues
 from forum.extensions import db
+from forum.topics import services as topics
 from tests.browser.conftest import PASSWORD
 
 
@@ -446,3 +448,58 @@ def test_a_hidden_posts_author_appeals_and_a_second_moderator_reverses(
 
     amina.page.reload()
     expect(amina.page.locator("main")).to_contain_text("Reversed: the decision is undone.")
+
+
+def test_a_pseudonymous_dialogue_shows_only_pseudonyms_until_a_moderator_reveals(
+    people, cast, forum
+):
+    with forum.app.app_context():
+        dialogue = dialogues.create_dialogue(
+            slug=f"safe-{cast.tag}", title=f"Speaking safely {cast.tag}", pseudonymous=True, by=None
+        )
+        facilitator = accounts.find_by_username(cast.facilitator.username)
+        dialogues.assign_facilitator(dialogue, facilitator, by=None)
+        topic = topics.open_topic(dialogue, title=f"What helped {cast.tag}", framing="Tell us.",
+                                  questions=["Who helped?"], by=facilitator)  # fmt: skip
+        db.session.commit()
+        address, feed_address = f"/t/{topic.id}/{topic.slug}", f"/t/{topic.id}/feed.rss"
+
+    amina = people("amina")
+    amina.log_in(cast.amina.username)
+    amina.go(address)
+    amina.page.get_by_role("textbox", name="Your reply").fill("A kitchen where nobody wrote.")
+    amina.page.get_by_role("button", name="Post reply").click()
+    amina.looked()
+    mine = amina.page.locator("article.post", has_text="A kitchen where nobody wrote.")
+    expect(mine.locator(".meta")).to_contain_text("Participant 2")
+
+    for name in ("babar", "facilitator"):
+        other = people(name)
+        other.log_in(getattr(cast, name).username)
+        other.go(address)
+        other.looked()
+        post = other.page.locator("article.post", has_text="A kitchen where nobody wrote.")
+        expect(post.locator(".meta")).to_contain_text("Participant 2")
+        expect(other.page.locator("main")).not_to_contain_text(cast.amina.name)
+        expect(post.get_by_role("link", name="Who wrote this?")).to_have_count(0)
+
+    reader = people("reader")
+    feed = feedparser.parse(reader.page.request.get(feed_address).body())
+    [entry] = [e for e in feed.entries if "kitchen" in e.description]
+    assert entry.author == "Participant 2"
+    assert cast.amina.name not in str(feed) and cast.amina.username not in str(feed)
+
+    moderator = people("moderator")
+    moderator.log_in(cast.moderator.username)
+    moderator.go(address)
+    post = moderator.page.locator("article.post", has_text="A kitchen where nobody wrote.")
+    post.get_by_role("link", name="Who wrote this?").click()
+    moderator.looked()
+    moderator.page.get_by_role("button", name="Reveal the account").click()
+    expect(moderator.page.locator("main")).to_contain_text("Give a reason")
+    moderator.page.get_by_label("Why do you need to know who this is?").fill(
+        "A threat was reported."
+    )
+    moderator.page.get_by_role("button", name="Reveal the account").click()
+    moderator.looked()
+    expect(moderator.page.locator("main")).to_contain_text(cast.amina.name)

@@ -27,6 +27,16 @@ def test_dialogue_create_with_facilitators_from_the_command_line(app, create_use
         assert [p.username for p in dialogue.facilitators] == ["lucia"]
 
 
+def test_dialogue_create_makes_a_pseudonymous_dialogue(app, client):
+    result = app.test_cli_runner().invoke(
+        args=["dialogue", "create", "--slug", "quiet", "--title", "Quiet", "--pseudonymous"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert find_dialogue("quiet").pseudonymous
+    assert "A pseudonymous dialogue" in client.get("/d/quiet").text
+
+
 def test_dialogue_commands_refuse_unknown_people_and_bad_slugs(app, create_user):
     runner = app.test_cli_runner()
     result = runner.invoke(
