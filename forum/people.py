@@ -60,11 +60,12 @@ def pseudonym(dialogue_id: int, user_id: int) -> Pseudonym | None:
     return db.session.get(Pseudonym, (dialogue_id, user_id))
 
 
-def person(dialogue: Dialogue, user: User | None) -> Shown:
-    """How the user appears in the dialogue (for a page or mail showing a few people)."""
+def person(dialogue: Dialogue | None, user: User | None) -> Shown:
+    """How the user appears in the dialogue (for a page or mail showing a few people); with no
+    dialogue (an act on an account, such as a suspension), by their name."""
     if user is None:
         return Shown("")
-    if not dialogue.pseudonymous:
+    if dialogue is None or not dialogue.pseudonymous:
         return shown(pseudonymous=False, display_name=user.display_name, username=user.username,
                      organisation=user.organisation)  # fmt: skip
     own = pseudonym(dialogue.id, user.id)
@@ -72,10 +73,16 @@ def person(dialogue: Dialogue, user: User | None) -> Shown:
                  chosen=own and own.name)  # fmt: skip
 
 
-def dialogue_of(thing) -> Dialogue:
-    """The dialogue a dialogue, topic, post or summary belongs to."""
+def dialogue_of(thing) -> Dialogue | None:
+    """The dialogue a dialogue, topic, post, summary or moderation log entry belongs to (None:
+    a log entry about an account, not about dialogue content)."""
     if isinstance(thing, Dialogue):
         return thing
+    if hasattr(thing, "action"):  # a moderation log entry
+        if thing.dialogue_id is not None:
+            return db.session.get(Dialogue, thing.dialogue_id)
+        if thing.topic_id is None:
+            return None
     if hasattr(thing, "topic"):  # a post
         return thing.topic.dialogue
     if hasattr(thing, "dialogue"):  # a topic

@@ -8,7 +8,7 @@ digest item, and not a mail of notifications one unsubscribes from.
 
 from flask_babel import lazy_gettext as _l
 
-from forum import acts
+from forum import acts, people
 from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db
@@ -58,7 +58,7 @@ def _noticed(entry: LogEntry, *, person_id: int, act: LogEntry) -> None:
         template="notice",
         user=person,
         kind=kind.value,
-        actor=entry.actor.display_name if entry.actor else "",
+        actor=people.name_in(entry, entry.actor),  # a pseudonym in a pseudonymous dialogue
         topic=topic.title if topic else "",
         rule=RULES.get(act.rule, ""),
         act_reason=act.reason,
