@@ -296,23 +296,28 @@ def test_a_weekly_digest_waits_a_week(app, smtp, topic, create_post):
     assert "Weekly news" in text_of(digest)
 
 
+def add_followers(topic_id: int, count: int) -> None:
+    """count people p0, p1 ... with a confirmed address and instant mail, following the topic."""
+    people = [
+        User(
+            username=f"p{n}", username_key=f"p{n}", email=f"p{n}@example.org",
+            password_hash="x", display_name=f"P {n}", mail_mode=MailMode.instant,
+            email_confirmed_at=utcnow(),
+        )
+        for n in range(count)
+    ]  # fmt: skip
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all(Follow(user_id=person.id, topic_id=topic_id) for person in people)
+
+
 def test_a_reply_costs_its_request_the_same_for_no_follower_or_many(
     app, client, dialogue_setup, create_user, create_topic, queries
 ):
     lonely = create_topic(dialogue_setup.dialogue, by="lucia", title="Nobody follows this")
     crowded = dialogue_setup.topic
     with app.app_context():
-        people = [
-            User(
-                username=f"p{n}", username_key=f"p{n}", email=f"p{n}@example.org",
-                password_hash="x", display_name=f"P {n}", mail_mode=MailMode.instant,
-                email_confirmed_at=utcnow(),
-            )
-            for n in range(300)
-        ]  # fmt: skip
-        db.session.add_all(people)
-        db.session.flush()
-        db.session.add_all(Follow(user_id=person.id, topic_id=crowded.id) for person in people)
+        add_followers(crowded.id, 300)
         lucia = find_by_username("lucia")
         db.session.execute(
             Follow.__table__.delete().where(
@@ -347,18 +352,7 @@ def test_two_workers_on_postgresql_mail_each_notification_once(
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("several workers run on PostgreSQL only")
-        people = [
-            User(
-                username=f"p{n}", username_key=f"p{n}", email=f"p{n}@example.org",
-                password_hash="x", display_name=f"P {n}", mail_mode=MailMode.instant,
-                email_confirmed_at=utcnow(),
-            )
-            for n in range(80)
-        ]  # fmt: skip
-        db.session.add_all(people)
-        db.session.flush()
-        topic_id = dialogue_setup.topic.id
-        db.session.add_all(Follow(user_id=person.id, topic_id=topic_id) for person in people)
+        add_followers(dialogue_setup.topic.id, 80)
         db.session.commit()
     for _ in range(3):
         create_post(dialogue_setup.topic, by="amina")
