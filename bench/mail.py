@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -186,9 +187,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def counting_sink():
+    """A local SMTP server that counts what it receives, and a forum app that mails to it."""
+    from forum import create_app
+
+    sink = Counter()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield sink, create_app({"MAIL_URL": f"smtp://127.0.0.1:{controller.port}"})
+    finally:
+        controller.stop()
+
+
 def one_reply_to_everyone() -> None:
     """Part 2: the worker spreads one reply to FOLLOWERS followers, writes and sends their mail."""
-    from forum import create_app
     from forum.accounts.services import find_by_username
     from forum.extensions import db
     from forum.mail import delivery
@@ -196,11 +210,7 @@ def one_reply_to_everyone() -> None:
     from forum.posts.services import reply
     from forum.topics.models import Topic
 
-    sink = Counter()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app = create_app({"MAIL_URL": f"smtp://127.0.0.1:{controller.port}"})
+    with counting_sink() as (sink, app):
         with app.app_context():
             db.session.execute(FanOut.__table__.delete())  # part 1's: 1,000,000 mails
             topic = db.session.scalar(db.select(Topic).where(Topic.title.like("Followed by ten%")))
@@ -216,23 +226,16 @@ def one_reply_to_everyone() -> None:
             f"  spread, written and sent in {seconds:.1f} s:"
             f" {FOLLOWERS / seconds:,.0f} mails/s from the act to the mail server"
         )
-    finally:
-        controller.stop()
 
 
 def worker_throughput() -> None:
     """Part 3: MESSAGES queued, drained by the worker to a counting SMTP sink."""
-    from forum import create_app
     from forum.extensions import db
     from forum.mail import delivery
     from forum.mail.models import MailState, OutboxMessage
     from forum.mail.services import enqueue
 
-    sink = Counter()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app = create_app({"MAIL_URL": f"smtp://127.0.0.1:{controller.port}"})
+    with counting_sink() as (sink, app):
         with app.app_context():
             for n in range(MESSAGES):
                 enqueue(
@@ -260,8 +263,6 @@ def worker_throughput() -> None:
         if sent != MESSAGES or sink.count != MESSAGES:
             raise RuntimeError(f"{sent} marked sent, {sink.count} received of {MESSAGES}")
         print(f"  {MESSAGES:,} sent in {seconds:.1f} s: {MESSAGES / seconds:,.0f} messages/s")
-    finally:
-        controller.stop()
 
 
 def main() -> None:

@@ -22,16 +22,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from forum import people, text
 from forum.accounts.models import MailMode, User
 from forum.clock import utcnow
-from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.mail.delivery import produces_mail
 from forum.mail.services import absolute_url, enqueue_template, mail_domain, request_for_mail
 from forum.notifications.models import Kind, Notification
+from forum.notifications.services import about
 from forum.posts import notes
 from forum.posts.models import Post
 from forum.topics.models import PromptQuestion, Topic
@@ -44,9 +44,6 @@ ABOUT_A_POST = {Kind.reply, Kind.quote, Kind.new_post, Kind.restored}
 # Kinds that are nothing but the post: once it is hidden, there is nothing left to tell.
 ONLY_THE_POST = {Kind.reply, Kind.quote, Kind.new_post}
 EXCERPT = 300  # characters of a post's text in a digest
-
-ACTOR = aliased(User)
-POST_AUTHOR = aliased(User)
 
 
 def _eligible():
@@ -100,30 +97,14 @@ def unsubscribe(user: User) -> None:
 
 # Pending notifications with their recipient and what they are about: built once.
 ROWS = (
-    select(
-        Notification,
+    about(
         User,
-        *people.columns(ACTOR, Dialogue.id, "actor"),
-        Dialogue.pseudonymous.label("pseudonymous"),
-        Post.subject.label("subject"),
         Post.body_source.label("body_source"),
-        Post.body_html.label("body_html"),
-        Post.content_note.label("content_note"),
-        Post.hidden_at.label("hidden_at"),
         PromptQuestion.text.label("prompt"),
-        Topic.title.label("topic_title"),
-        Topic.slug.label("topic_slug"),
         Topic.framing_html.label("framing_html"),
-        Dialogue.id.label("dialogue_id"),
-        Dialogue.title.label("dialogue_title"),
-        Dialogue.slug.label("dialogue_slug"),
     )
     .join(User, User.id == Notification.user_id)
-    .outerjoin(ACTOR, ACTOR.id == Notification.actor_id)
-    .outerjoin(Post, Post.id == Notification.post_id)
     .outerjoin(PromptQuestion, PromptQuestion.id == Post.prompt_id)
-    .outerjoin(Topic, Topic.id == Notification.topic_id)
-    .outerjoin(Dialogue, Dialogue.id == func.coalesce(Notification.dialogue_id, Topic.dialogue_id))
     .where(Notification.mail_pending)
     .order_by(Notification.id)
 )
@@ -309,7 +290,7 @@ def digest(rows) -> list[dict]:
 def mail_digests(session: Session, limit: int = DIGESTS_PER_PASS) -> int:
     """Queue the digests that are due, each person's pending notifications in one mail."""
     now = utcnow()
-    people = list(
+    due = list(
         session.scalars(
             select(User)
             .where(_due(now))
@@ -318,13 +299,13 @@ def mail_digests(session: Session, limit: int = DIGESTS_PER_PASS) -> int:
             .with_for_update(skip_locked=True)
         )
     )
-    for user in people:
+    for user in due:
         rows = _rows(session, Notification.user_id == user.id, lock=True)
         with request_for_mail():
             _mail_digest(session, user, digest(rows), now)
         _mark_mailed(session, [row.Notification.id for row in rows])
         session.commit()
-    return len(people)
+    return len(due)
 
 
 def _mail_one(session: Session, row) -> None:

@@ -121,9 +121,10 @@ def unread_count_of(user_column):
     )
 
 
-def notifications_page(user: User, *, page: int, per_page: int):
-    """A page of the person's notifications, newest first, with what they are about."""
-    rows = db.session.execute(
+def about(*columns):
+    """Notifications with what they are about (post, topic, dialogue, and the actor as the
+    dialogue shows them), and the further columns given: for the page and for mail."""
+    return (
         select(
             Notification,
             Post.subject.label("subject"),
@@ -132,19 +133,27 @@ def notifications_page(user: User, *, page: int, per_page: int):
             Post.hidden_at.label("hidden_at"),
             Topic.title.label("topic_title"),
             Topic.slug.label("topic_slug"),
+            Dialogue.id.label("dialogue_id"),
             Dialogue.title.label("dialogue_title"),
             Dialogue.slug.label("dialogue_slug"),
             *people.columns(ACTOR, Dialogue.id, "actor"),
             Dialogue.pseudonymous.label("pseudonymous"),
-            LogEntry.rule.label("rule"),
+            *columns,
         )
         .outerjoin(Post, Post.id == Notification.post_id)
-        .outerjoin(LogEntry, LogEntry.id == Notification.entry_id)
         .outerjoin(Topic, Topic.id == Notification.topic_id)
         .outerjoin(
             Dialogue, Dialogue.id == func.coalesce(Notification.dialogue_id, Topic.dialogue_id)
         )
         .outerjoin(ACTOR, ACTOR.id == Notification.actor_id)
+    )
+
+
+def notifications_page(user: User, *, page: int, per_page: int):
+    """A page of the person's notifications, newest first, with what they are about."""
+    rows = db.session.execute(
+        about(LogEntry.rule.label("rule"))
+        .outerjoin(LogEntry, LogEntry.id == Notification.entry_id)
         .where(Notification.user_id == user.id)
         # In the order of the acts: a follower's notice is written when the worker spreads it.
         .order_by(Notification.created_at.desc(), Notification.id.desc())
