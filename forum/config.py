@@ -63,6 +63,8 @@ def from_environment(folder: str) -> dict:
         "MAIL_URL": os.environ.get("FORUM_MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("FORUM_MAIL_FROM")
         or "Dialogue Forum <forum@" + (urlsplit(base_url).hostname or "localhost") + ">",
+        # Days a sent (or given up) message stays in the outbox, for the admins' outbox page.
+        "MAIL_KEEP_DAYS": int(os.environ.get("FORUM_MAIL_KEEP_DAYS", "30")),
         "RATELIMIT_RESET": os.environ.get("FORUM_RATELIMIT_RESET", "20 per hour"),
         "RATELIMIT_RESET_ADDRESS": os.environ.get("FORUM_RATELIMIT_RESET_ADDRESS", "5 per hour"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("FORUM_MAX_CONTENT_LENGTH", 1024 * 1024)),

@@ -42,8 +42,14 @@ def shown(*, pseudonymous: bool, display_name: str | None, username: str | None 
           chosen: str | None = None, lazy: bool = False) -> Shown:  # fmt: skip
     """How a person appears in a dialogue: by pseudonym if it is pseudonymous, else by name.
 
-    lazy: the given pseudonym is translated when shown (mail, rendered in its reader's language).
+    A deleted account (its display name erased, forum/accounts/deletion.py) appears as "A former
+    participant" everywhere. lazy: the given names are translated when shown (mail, rendered in
+    its reader's language).
     """
+    if display_name == "":
+        return Shown(
+            lazy_gettext("A former participant") if lazy else gettext("A former participant")
+        )
     if not pseudonymous:
         return Shown(display_name or "", username, organisation or None)
     if chosen:
@@ -69,7 +75,7 @@ def person(dialogue: Dialogue | None, user: User | None) -> Shown:
         return shown(pseudonymous=False, display_name=user.display_name, username=user.username,
                      organisation=user.organisation)  # fmt: skip
     own = pseudonym(dialogue.id, user.id)
-    return shown(pseudonymous=True, display_name=None, number=own and own.number,
+    return shown(pseudonymous=True, display_name=user.display_name, number=own and own.number,
                  chosen=own and own.name)  # fmt: skip
 
 

@@ -289,15 +289,34 @@ def _convert(source: str) -> tuple[str, frozenset[int]]:
     return html, frozenset(md.cited_posts)
 
 
-def _missing_posts(post_ids: frozenset[int]) -> list[int]:
-    """The cited posts that do not exist."""
+def _cited_posts(post_ids: frozenset[int]) -> tuple[list[int], set[int]]:
+    """The cited posts that do not exist, and those whose author removed what they said."""
     # Imported here: the posts package renders its texts through this module.
     from forum.extensions import db
     from forum.posts.models import Post
 
     possible = [n for n in post_ids if n <= POST_ID_MAX]
-    found = set(db.session.scalars(db.select(Post.id).where(Post.id.in_(possible))))
-    return sorted(post_ids - found)
+    found = db.session.execute(
+        db.select(Post.id, Post.removed_at).where(Post.id.in_(possible))
+    ).all()
+    removed = {post_id for post_id, removed_at in found if removed_at is not None}
+    return sorted(post_ids - {post_id for post_id, _ in found}), removed
+
+
+REMOVED_CITATION = '<del class="removed-citation">'
+
+
+def strike_removed(html: str, removed: set[int]) -> str:
+    """Strike out the citations of posts whose text their author removed (the page says why)."""
+    if not removed:
+        return html
+
+    def strike(link: re.Match) -> str:
+        if int(link.group(1)) not in removed:
+            return link.group(0)
+        return f"{REMOVED_CITATION}{link.group(0)}</del>"
+
+    return re.sub(r'(?<!removed-citation">)<a href="/p/(\d+)"[^>]*>.*?</a>', strike, html)
 
 
 def render(source: str) -> str:
@@ -315,7 +334,7 @@ def render(source: str) -> str:
             )
         )
     html, cited = _convert(source)
-    missing = _missing_posts(cited) if cited else []
+    missing, removed = _cited_posts(cited) if cited else ([], set())
     if missing:
         raise MissingPost(
             _l(
@@ -323,7 +342,7 @@ def render(source: str) -> str:
                 posts=", ".join(f"#p{n}" for n in missing[:5]),
             )
         )
-    return html
+    return strike_removed(html, removed)
 
 
 class Renders(Length):

@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from forum.accounts import services
+from forum.accounts import archive, deletion, services
 from forum.accounts.models import Role, User
 from forum.extensions import db
 from forum.moderation import people
@@ -175,6 +175,54 @@ def reset_password(username, password_file):
 @with_appcontext
 def list_users():
     """List users with their role and state."""
-    for user in db.session.scalars(select(User).order_by(User.username_key)):
+    for user in db.session.scalars(
+        select(User).where(User.deleted_at.is_(None)).order_by(User.username_key)
+    ):
         state = "suspended" if user.is_suspended else "active"
         click.echo(f"{user.username:<30} {user.role.value:<12} {state:<10} {user.email}")
+
+
+@user_cli.command("export")
+@click.argument("username")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The zip file to write (data.json and posts.md), as the person downloads it.",
+)
+@with_appcontext
+def export(username, output):
+    """Write everything the forum holds about a person to a zip, as they would download it."""
+    user = _get_user(username)
+    with open(output, "wb") as handle:
+        handle.write(archive.archive(user))
+    click.echo(f"The data of {user.username} is in {output}.")
+
+
+@user_cli.command("delete")
+@click.argument("username")
+@click.option(
+    "--posts",
+    type=click.Choice([choice.value for choice in deletion.Posts]),
+    required=True,
+    help="keep: their posts' text stays under 'A former participant'; remove: it is removed, "
+    "a placeholder keeps the replies in their threads.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def delete(username, posts, yes):
+    """Delete a person's account at their request, as they can on the web; cannot be undone."""
+    user = _get_user(username)
+    if not yes:
+        click.confirm(
+            f"Delete the account of {user.username} ({user.email}) and {posts} their posts' "
+            "text? This cannot be undone",
+            abort=True,
+        )
+    try:
+        deletion.delete_account(user, posts=deletion.Posts(posts))
+    except deletion.DeletionRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"The account of {username} is deleted.")

@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -280,4 +281,41 @@ class PasswordForm(Form):
             EqualTo("password", message=_l("The passwords differ.")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ArchiveForm(Form):
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(), Length(max=PASSWORD_MAX)],
+        description=_l(
+            "Asked again because the archive ties your pseudonyms to your account: someone who "
+            "picks up your unlocked phone should not be able to take it."
+        ),
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class DeleteAccountForm(Form):
+    posts = RadioField(
+        _l("What you wrote in the dialogues"),
+        choices=[
+            SelectChoice(
+                "keep",
+                _l('Keep my posts: their text stays, signed "A former participant".'),
+            ),
+            SelectChoice(
+                "remove",
+                _l(
+                    "Remove my posts' text: each shows that its author removed it; the replies "
+                    "to it stay."
+                ),
+            ),
+        ],
+        validators=[InputRequired(_l("Choose what happens to your posts."))],
+    )
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
     )

@@ -66,6 +66,9 @@ class User(UserMixin, db.Model):
     opens_noted_posts: Mapped[bool] = mapped_column(default=False)
     # When the last digest of their notifications was queued (daily and weekly mail).
     digest_sent_at: Mapped[datetime | None]
+    # When the person deleted their account (forum/accounts/deletion.py): everything personal
+    # on this row is erased then, and they appear as "a former participant" (forum/people.py).
+    deleted_at: Mapped[datetime | None]
 
     # The token of the login this object was loaded for (not a column): Flask-Login keeps it as
     # the login id in the session and the remember-me cookie.

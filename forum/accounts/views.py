@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -17,8 +18,10 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services
+from forum.accounts import archive, deletion, services
 from forum.accounts.forms import (
+    ArchiveForm,
+    DeleteAccountForm,
     EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
@@ -27,7 +30,7 @@ from forum.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from forum.clock import shown
+from forum.clock import shown, utcnow
 from forum.extensions import db, limiter, login_manager
 from forum.forms import form_page
 from forum.notifications import services as notifications
@@ -331,3 +334,59 @@ def change_password():
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for(".edit_profile"))
     return form_page("accounts/change_password.html", form)
+
+
+def _password_guesses():
+    """Asking for one's password again counts wrong answers per account, like logging in."""
+    return limiter.limit(
+        lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"],
+        key_func=lambda: f"password:{current_user.get_id() and current_user.id}",
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code == 422,
+    )
+
+
+@bp.route("/profile/data", methods=["GET", "POST"])
+@login_required
+@_password_guesses()
+def my_data():
+    """Download everything the forum holds about oneself, as a zip of JSON and Markdown."""
+    form = ArchiveForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.username, form.current_password.data) is None:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            name = f"dialogue-forum-{current_user.username}-{utcnow():%Y-%m-%d}.zip"
+            return Response(
+                archive.archive(current_user),
+                mimetype="application/zip",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                    "Cache-Control": "no-store",
+                },
+            )
+    return form_page("accounts/my_data.html", form)
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+@_password_guesses()
+def delete_account():
+    """Delete one's account: personal data erased at once, posts kept unnamed or removed."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if services.authenticate(current_user.username, form.current_password.data) is None:
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            try:
+                deletion.delete_account(current_user, posts=deletion.Posts(form.posts.data))
+            except deletion.DeletionRefused as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash(_("Your account is deleted. Thank you for taking part."), "info")
+                return redirect(url_for("pages.index"))
+    return form_page("accounts/delete.html", form)

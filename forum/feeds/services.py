@@ -59,7 +59,7 @@ def _post_rows(*criteria, order):
         .join(Topic, Topic.id == Post.topic_id)
         .join(Dialogue, Dialogue.id == Topic.dialogue_id)
         .outerjoin(question, question.id == Post.prompt_id)
-        .where(Post.hidden_at.is_(None), *criteria)
+        .where(Post.hidden_at.is_(None), Post.removed_at.is_(None), *criteria)
         .order_by(order)
         .limit(SIZE)
     ).all()

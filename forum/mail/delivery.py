@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from forum.clock import utcnow
@@ -260,6 +260,23 @@ def produces_mail(
         return function
 
     return register(function) if function else register
+
+
+@produces_mail(idle=True)
+def forget_old_mail(session: Session) -> int:
+    """Delete the messages sent or given up more than MAIL_KEEP_DAYS ago (addresses and texts
+    are personal data: the outbox keeps them only as long as the admins may need to look)."""
+    before = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_DAYS"])
+    result = session.execute(
+        delete(OutboxMessage).where(
+            or_(
+                (OutboxMessage.state == MailState.sent) & (OutboxMessage.sent_at < before),
+                (OutboxMessage.state == MailState.failed) & (OutboxMessage.created_at < before),
+            )
+        )
+    )
+    session.commit()
+    return result.rowcount
 
 
 def work_once(session: Session | None = None, limit: int = BATCH, *, idle: bool = True) -> int:

@@ -38,6 +38,8 @@ class Post(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     hidden_reason: Mapped[str] = mapped_column(String(1000), default="")
+    # When its author, deleting their account, removed what it said (subject, text, note).
+    removed_at: Mapped[datetime | None]
 
     topic: Mapped[Topic] = relationship(foreign_keys=[topic_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])

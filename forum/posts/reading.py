@@ -32,6 +32,7 @@ def _select_rows() -> Select:
             Post.edit_count,
             Post.hidden_at,
             Post.hidden_reason,
+            Post.removed_at,
             User.organisation.label("author_organisation"),
             *people.columns(User, bindparam("dialogue_id"), "author"),
             *people.columns(parent_author, bindparam("dialogue_id"), "parent"),

@@ -72,6 +72,8 @@ PAGES = [
     ("edit profile", "amina", "/profile"),
     ("change password", "amina", "/profile/password"),
     ("change email", "amina", "/profile/email"),
+    ("my data", "amina", "/profile/data"),
+    ("delete account", "amina", "/profile/delete"),
     ("forgot password", None, "/password/forgot"),
     ("notifications", "amina", "/notifications"),
     ("my reports", "amina", "/reports/mine"),

@@ -503,3 +503,39 @@ def test_a_pseudonymous_dialogue_shows_only_pseudonyms_until_a_moderator_reveals
     moderator.page.get_by_role("button", name="Reveal the account").click()
     moderator.looked()
     expect(moderator.page.locator("main")).to_contain_text(cast.amina.name)
+
+
+def test_a_participant_downloads_their_data_then_deletes_their_account(
+    people, cast, topic_with_posts
+):
+    amina = people("amina")
+    amina.log_in(cast.amina.username)
+    amina.go("/profile")
+    amina.page.get_by_role("link", name="Download my data").click()
+    amina.looked()
+    amina.page.get_by_label("Your password").fill(PASSWORD)
+    with amina.page.expect_download() as download:
+        amina.page.get_by_role("button", name="Download my data").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    amina.go("/profile")
+    amina.page.get_by_role("link", name="Delete my account").click()
+    amina.looked()
+    amina.page.get_by_label("Your password").fill(PASSWORD)
+    amina.page.get_by_role("button", name="Delete my account").click()  # no choice made yet
+    expect(amina.page.locator("main")).to_contain_text("Choose what happens to your posts.")
+    amina.page.get_by_label("Remove my posts' text").check()
+    amina.page.get_by_label("Your password").fill(PASSWORD)
+    amina.page.get_by_role("button", name="Delete my account").click()
+    amina.looked()
+    expect(amina.page.locator("main")).to_contain_text("Your account is deleted")
+    expect(amina.page.get_by_role("link", name="Log in")).to_be_visible()
+
+    babar = people("babar")
+    babar.go(topic_with_posts.url)
+    babar.looked()
+    main = babar.page.locator("main")
+    expect(main).to_contain_text("Its author removed the text of this post")
+    expect(main).to_contain_text("A former participant")
+    expect(main).to_contain_text("Listening means")  # the reply stays
+    expect(main).not_to_contain_text(cast.amina.name)
+    expect(main).not_to_contain_text("We listen to the women who lead.")

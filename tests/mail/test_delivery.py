@@ -168,3 +168,27 @@ def test_two_workers_on_postgresql_send_nothing_twice(app, smtp):
     assert len(sent) == 60
     assert len(set(sent)) == 60
     assert set(states(app)) == {MailState.sent}
+
+
+def test_sent_and_given_up_mail_is_forgotten_after_the_days_kept(app, smtp):
+    for n in range(4):
+        queue(app, to=f"person{n}@example.org")
+    run_worker(app)
+    with app.app_context():
+        messages = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        long_ago = utcnow() - timedelta(days=app.config["MAIL_KEEP_DAYS"] + 1)
+        messages[0].sent_at = long_ago  # sent long ago: forgotten
+        messages[1].state, messages[1].created_at = MailState.failed, long_ago  # given up
+        messages[2].sent_at = utcnow() - timedelta(days=app.config["MAIL_KEEP_DAYS"] - 1)
+        db.session.commit()
+    queue(app, to="person4@example.org")  # queued: kept until sent
+    with app.app_context():
+        db.session.execute(
+            db.update(OutboxMessage)
+            .where(OutboxMessage.recipient == "person4@example.org")
+            .values(created_at=long_ago, due_at=utcnow() + timedelta(hours=1))
+        )
+        db.session.commit()
+        delivery.drain()
+        left = db.session.scalars(select(OutboxMessage.recipient).order_by(OutboxMessage.id))
+        assert list(left) == ["person2@example.org", "person3@example.org", "person4@example.org"]
