@@ -97,14 +97,20 @@ def empty_database() -> None:
     """Delete every row of every table (in an app context)."""
     db.session.rollback()
     tables = [table.name for table in db.metadata.sorted_tables]
+    db.session.execute(text("UPDATE dialogue SET last_post_id = NULL"))
+    db.session.execute(text("UPDATE topic SET last_post_id = NULL"))
+    for name in reversed(tables):
+        db.session.execute(text(f'DELETE FROM "{name}"'))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        db.session.execute(text("UPDATE dialogue SET last_post_id = NULL"))
-        db.session.execute(text("UPDATE topic SET last_post_id = NULL"))
-        for name in reversed(tables):
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+        # Ids start at 1 again, as on SQLite. (DELETE, not TRUNCATE: a TRUNCATE makes new files
+        # for every table, which cost PostgreSQL half a second after each test.)
+        db.session.execute(
+            text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
     db.session.commit()
 
 

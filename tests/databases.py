@@ -25,6 +25,9 @@ def fresh_database(
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # A test database need not survive a crash of the server: its commits need not wait
+        # for the disk.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
