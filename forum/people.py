@@ -8,7 +8,9 @@ notifications, mail and the moderation log all ask `shown` (through `person` for
 dialogue content is shown.
 
 A person gets their pseudonym when they first appear in the dialogue: their first post or
-topic, or their first act recorded in its log (`enter`, in the act's transaction).
+topic, or their first act recorded in its log (`enter`, in the act's transaction). They may
+choose a name with that first post or topic (`is_new_in`, then `choose` in its transaction), or
+later on the dialogue's page.
 """
 
 import re
@@ -64,6 +66,14 @@ def shown(*, pseudonymous: bool, display_name: str | None, username: str | None 
 def pseudonym(dialogue_id: int, user_id: int) -> Pseudonym | None:
     """The person's pseudonym in the dialogue, if they have one."""
     return db.session.get(Pseudonym, (dialogue_id, user_id))
+
+
+def is_new_in(dialogue: Dialogue, user) -> bool:
+    """Whether the person has yet to appear in a pseudonymous dialogue, and so may choose the
+    name they will go by there with what they first write in it."""
+    return (
+        dialogue.pseudonymous and user.is_authenticated and pseudonym(dialogue.id, user.id) is None
+    )
 
 
 def person(dialogue: Dialogue | None, user: User | None) -> Shown:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from forum import people
 from forum.accounts.models import MailMode, Role
 from forum.accounts.services import find_by_username
 from forum.clock import utcnow
@@ -324,3 +325,121 @@ def test_a_pseudonymous_topic_page_costs_the_same_queries_whatever_its_writers(
         db.session.commit()
     assert count() == before
     assert "Participant 16" in client.get(pseudonymous.topic.url).text
+
+
+# Choosing one's pseudonym with one's first post or topic.
+FIRST_NAME = "The name you will go by in this dialogue"
+
+
+@pytest.fixture
+def newcomers(create_user, create_dialogue, create_topic):
+    """A pseudonymous dialogue with one topic, where zeynep and tomas have not written yet."""
+    for username, (name, organisation) in WRITERS.items():
+        create_user(username, display_name=name, organisation=organisation)
+    dialogue = create_dialogue(
+        "safe-space", pseudonymous=True, facilitators=["luciap"], allow_participant_topics=True
+    )
+    topic = create_topic(dialogue, by="luciap")
+    return SimpleNamespace(dialogue=dialogue, topic=topic)
+
+
+def own_pseudonym(dialogue, username: str) -> Pseudonym | None:
+    return db.session.get(Pseudonym, (dialogue.id, find_by_username(username).id))
+
+
+def test_a_participant_chooses_their_name_in_their_first_reply(app, client, newcomers):
+    topic = newcomers.topic
+    client.login("zeynep")
+    assert FIRST_NAME in client.get(topic.url).text
+    assert FIRST_NAME in client.get(f"/t/{topic.id}/reply").text
+    posted = client.submit(
+        f"/t/{topic.id}/reply",
+        {"pseudonym": "  Olive Tree ", "body": "We met in secret."},
+        page=topic.url,
+    )
+    assert posted.status_code == 302
+    page = client.get(topic.url).text
+    read = app.test_client().get(topic.url).text
+    assert "Olive Tree" in read and "Participant 2" not in read and "Zeynep" not in read
+    with app.app_context():
+        own = own_pseudonym(newcomers.dialogue, "zeynep")
+        assert (own.number, own.name) == (2, "Olive Tree")
+    # Their pseudonym is chosen: the field is gone, and a name sent anyway changes nothing.
+    assert FIRST_NAME not in page
+    assert FIRST_NAME not in client.get(f"/t/{topic.id}/reply").text
+    again = client.submit(
+        f"/t/{topic.id}/reply", {"pseudonym": "Fig Tree", "body": "Again."}, page=topic.url
+    )
+    assert again.status_code == 302
+    with app.app_context():
+        assert own_pseudonym(newcomers.dialogue, "zeynep").name == "Olive Tree"
+
+    # Left empty, the first reply goes by its number.
+    other = app.test_client()
+    other.login("tomas")
+    other.submit(f"/t/{topic.id}/reply", {"pseudonym": " ", "body": "So did we."}, page=topic.url)
+    assert "Participant 3" in other.get(topic.url).text
+    assert FIRST_NAME not in other.get(topic.url).text
+
+
+def test_a_name_refused_in_a_first_reply_keeps_everything_typed(app, client, newcomers):
+    topic = newcomers.topic
+    with app.app_context():
+        people.choose(
+            db.session.get(Dialogue, newcomers.dialogue.id), find_by_username("tomas"), "Olive"
+        )
+        db.session.commit()
+    client.login("zeynep")
+    typed = {
+        "subject": "About the meeting",
+        "body": "We met *in secret*.",
+        "prompt": topic.question_ids[1],
+        "content_note": "describes threats",
+    }
+    for name, message in [
+        ("olive", "Someone in this dialogue already goes by this name."),
+        ("Participant 9", "A chosen name cannot end in a number, like the given ones."),
+        ("x" * 81, "A name has at most 80 characters."),
+    ]:
+        page = client.submit(f"/t/{topic.id}/reply", typed | {"pseudonym": name}, page=topic.url)
+        assert page.status_code == 422
+        assert f'<p class="error" id="pseudonym-error">{message}</p>' in page.text
+        assert f'name="pseudonym" type="text" value="{name}"' in page.text
+        assert 'value="About the meeting"' in page.text and "We met *in secret*." in page.text
+        assert 'value="describes threats"' in page.text
+        assert f'<option selected value="{topic.question_ids[1]}">' in page.text
+    with app.app_context():
+        assert own_pseudonym(newcomers.dialogue, "zeynep") is None
+        assert db.session.scalar(select(Post).where(Post.topic_id == topic.id)) is None
+
+
+def test_a_name_is_chosen_in_a_first_topic_and_a_refused_one_keeps_the_topic(
+    app, client, newcomers
+):
+    client.login("zeynep")
+    new = f"/d/{newcomers.dialogue.slug}/new-topic"
+    typed = {"title": "Safe routes", "framing": "Where can we *meet*?", "questions-0": "Where?"}
+    page = client.submit(new, typed | {"pseudonym": "Participant 1"})
+    assert page.status_code == 422
+    assert 'id="pseudonym-error">A chosen name cannot end in a number' in page.text
+    assert 'value="Safe routes"' in page.text and "Where can we *meet*?" in page.text
+    assert "Where?</textarea>" in page.text
+    assert client.submit(new, typed | {"pseudonym": "Olive Tree"}).status_code == 302
+    with app.app_context():
+        topic = db.session.scalar(select(Topic).where(Topic.title == "Safe routes"))
+        assert own_pseudonym(newcomers.dialogue, "zeynep").name == "Olive Tree"
+    feed = app.test_client().get(f"/d/{newcomers.dialogue.slug}/feed.rss").text
+    assert "<title>Safe routes</title>" in feed
+    assert "Olive Tree" in feed and "Zeynep" not in feed
+    assert FIRST_NAME not in client.get(new).text
+    assert FIRST_NAME not in client.get(f"/t/{topic.id}/edit").text
+
+
+def test_no_name_is_offered_where_it_cannot_be_chosen(app, client, dialogue_setup, newcomers):
+    client.login("luciap")  # went by a number when opening the topic
+    assert FIRST_NAME not in client.get(newcomers.topic.url).text
+    assert FIRST_NAME not in client.get(f"/d/{newcomers.dialogue.slug}/new-topic").text
+    named = app.test_client()
+    named.login("amina")  # a dialogue with names
+    assert FIRST_NAME not in named.get(dialogue_setup.topic.url).text
+    assert FIRST_NAME not in named.get(f"/t/{dialogue_setup.topic.id}/reply").text

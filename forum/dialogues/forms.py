@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum import text
+from forum import people, text
 from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.dialogues.models import DialogueState
 from forum.dialogues.services import TITLE_MAX
@@ -69,6 +69,34 @@ class PseudonymForm(Form):
             "Choose one that does not tell who you are."
         ),
     )
+
+
+def first_pseudonym_field() -> StringField:
+    """The name one will go by in a pseudonymous dialogue, chosen with what one first writes."""
+    return StringField(
+        _l("The name you will go by in this dialogue (optional)"),
+        validators=[
+            Length(
+                max=people.NAME_MAX,
+                message=_l("A name has at most %(n)d characters.", n=people.NAME_MAX),
+            )
+        ],
+        description=_l(
+            'Leave it empty to appear as "Participant" and a number. Nobody else here may go '
+            "by the same name. Only this pseudonym is shown, never your account's name: you may "
+            "change it later on the dialogue's page, but only to another pseudonym. Choose one "
+            "that does not tell who you are."
+        ),
+        # A browser would offer the person's own name.
+        render_kw={"maxlength": people.NAME_MAX, "autocomplete": "off"},
+    )
+
+
+def offer_first_pseudonym(form, dialogue, user) -> None:
+    """Keep a form's `pseudonym` field only for a person yet to appear in a pseudonymous
+    dialogue (people.is_new_in); elsewhere the form has none (None)."""
+    if not people.is_new_in(dialogue, user):
+        del form.pseudonym
 
 
 class EditDialogueForm(DialogueForm):

@@ -5,6 +5,7 @@ from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import text
+from forum.dialogues.forms import first_pseudonym_field
 from forum.forms import Form, IdField, optional_id
 from forum.posts import notes
 from forum.posts.services import SUBJECT_MAX
@@ -60,3 +61,4 @@ class PostForm(Form):
 
 class ReplyForm(PostForm):
     parent = IdField()
+    pseudonym = first_pseudonym_field()

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum import text
+from forum import people, text
+from forum.dialogues.forms import offer_first_pseudonym
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
@@ -42,6 +43,7 @@ def reply(topic_id: int):
         require("reply", topic)
     form = ReplyForm()
     form.set_questions(topic.questions)
+    offer_first_pseudonym(form, topic.dialogue, current_user)
     if request.method == "GET":
         form.parent.data = int_arg("to")
     parent = None
@@ -65,6 +67,8 @@ def reply(topic_id: int):
             preview = text.render(form.body.data)
         elif refusal is None:
             try:
+                if form.pseudonym is not None and form.pseudonym.data.strip():
+                    people.choose(topic.dialogue, current_user, form.pseudonym.data)
                 post = services.reply(
                     topic,
                     by=current_user,
@@ -74,6 +78,9 @@ def reply(topic_id: int):
                     parent_id=form.parent.data,
                     content_note=form.content_note.data,
                 )
+            except people.NameTaken as exc:
+                db.session.rollback()
+                form.pseudonym.errors.append(str(exc))
             except services.PostError as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))

@@ -5,6 +5,7 @@ from wtforms import FieldList, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum import text
+from forum.dialogues.forms import first_pseudonym_field
 from forum.forms import Form
 from forum.topics.services import QUESTION_MAX, QUESTIONS_MAX, TITLE_MAX
 
@@ -22,3 +23,7 @@ class TopicForm(Form):
         min_entries=QUESTIONS_MAX,
         max_entries=QUESTIONS_MAX,
     )
+
+
+class NewTopicForm(TopicForm):
+    pseudonym = first_pseudonym_field()

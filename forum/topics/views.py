@@ -4,6 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum import people
+from forum.dialogues.forms import offer_first_pseudonym
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
@@ -15,7 +17,7 @@ from forum.posts.forms import ReplyForm
 from forum.posts.services import page_of_post, post_by_number
 from forum.summaries.services import pinned_for_topic
 from forum.topics import services
-from forum.topics.forms import TopicForm
+from forum.topics.forms import NewTopicForm, TopicForm
 from forum.topics.links import topic_url
 
 bp = Blueprint("topics", __name__)
@@ -28,9 +30,12 @@ def create(slug: str):
     """Open a topic with a framing text and prompt questions (facilitators)."""
     dialogue = find_dialogue(slug) or abort(404)
     require("open_topic", dialogue)
-    form = TopicForm()
+    form = NewTopicForm()
+    offer_first_pseudonym(form, dialogue, current_user)
     if form.validate_on_submit():
         try:
+            if form.pseudonym is not None and form.pseudonym.data.strip():
+                people.choose(dialogue, current_user, form.pseudonym.data)
             topic = services.open_topic(
                 dialogue,
                 title=form.title.data,
@@ -38,6 +43,9 @@ def create(slug: str):
                 questions=form.questions.data,
                 by=current_user,
             )
+        except people.NameTaken as exc:
+            db.session.rollback()
+            form.pseudonym.errors.append(str(exc))
         except services.TopicError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -133,6 +141,7 @@ def show(topic_id: int, slug: str | None):
     if refusal is None:
         form = ReplyForm(formdata=None)
         form.set_questions(questions)
+        offer_first_pseudonym(form, topic.dialogue, current_user)
     summary, dialogue_summary = pinned_for_topic(topic)
     cited = {}  # post id -> where the summary citing it is
     if dialogue_summary is not None:

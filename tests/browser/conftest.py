@@ -95,8 +95,13 @@ def forum(tmp_path_factory, chromium_path):
         try:
             _wait_for(base, server, folder / "server.log")
             os.environ["FORUM_INSTANCE_PATH"] = env["FORUM_INSTANCE_PATH"]
+            # The server's secret, so that a link the app signs (a notice) opens on the server.
             app = create_app(
-                {"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+                {
+                    "SQLALCHEMY_DATABASE_URI": url,
+                    "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                    "SECRET_KEY": env["FORUM_SECRET_KEY"],
+                }
             )
             yield SimpleNamespace(url=base, app=app)
             with app.app_context():

@@ -27,6 +27,13 @@ stick out sideways (Reflow, WCAG 1.4.10; the OVERFLOW check of conftest.py). The
   administrator)
 - appeals: an open appeal against another moderator's hide, with its decision form (an
   administrator)
+- pseudonymous topic: a topic of a pseudonymous dialogue, its authors under a number or a chosen
+  name, a hidden post, and the reply form asking for the name to go by (an administrator who
+  has not appeared there yet)
+- reveal: the form to look behind a post's pseudonym (a moderator)
+- reveals: the record of the reveals (an administrator)
+- notice: the notice of a hide in the pseudonymous dialogue, with the appeal form (the person
+  whose post was hidden)
 - transparency: the numbers of a month, per dialogue and for acts on people (anonymous)
 - mail outbox: the counts and a failed message with a long address and a long server reply
   (an administrator)
@@ -41,12 +48,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from forum import people as forum_people
 from forum.accounts import services as accounts
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.mail.models import MailState
 from forum.mail.services import enqueue
-from forum.moderation import appeals, people, reports
+from forum.moderation import appeals, people, reports, reveals
 from forum.moderation import services as moderation
 from forum.moderation.models import ReportReason
 from forum.posts import services as posts
@@ -92,6 +100,10 @@ PAGES = [
     ("code of conduct editor", "admin", "/code-of-conduct/en/edit"),
     ("role change", "admin", "/u/{amina}/role"),
     ("appeals", "admin", "/moderation/appeals"),
+    ("pseudonymous topic", "admin", "{pseudonymous_url}"),
+    ("reveal", "moderator", "/p/{told}/reveal"),
+    ("reveals", "admin", "/admin/reveals"),
+    ("notice", "babar", "/notice/{notice}"),
     ("transparency", None, "/transparency"),
     ("mail outbox", "admin", "/admin/mail"),
     ("code of conduct", None, "/code-of-conduct"),
@@ -195,6 +207,31 @@ def site(forum):
         appeals.file_appeal(hid, by=babar, statement="The number is the office's, not hers.")
         moderation.lock_topic(locked, by=moderator, reason="The meeting is over.", rule="off_topic")
         people.suspend(made["reader"], by=moderator, reason="Repeated insults.", rule="harassment")
+        quiet = dialogues.create_dialogue(
+            slug=f"safe-{tag}",
+            title=f"Speaking safely {tag}",
+            description="Everyone here goes by a pseudonym.",
+            pseudonymous=True,
+            by=None,
+        )
+        dialogues.assign_facilitator(quiet, facilitator, by=None)
+        shelter = topics.open_topic(
+            quiet,
+            title=f"What helped {tag}",
+            framing="Tell us what helped you speak.",
+            questions=["Who helped?"],
+            by=facilitator,
+        )
+        told = posts.reply(shelter, by=amina, body="A kitchen where nobody wrote anything down.")
+        forum_people.choose(quiet, babar, "Olive Tree")
+        posts.reply(shelter, by=babar, body="The same kitchen.", parent_id=told.id)
+        threat = posts.reply(shelter, by=babar, body="I know which kitchen it was.")
+        hid_threat = moderation.hide_post(
+            threat, by=moderator, reason="It points at a person.", rule="personal_information"
+        )
+        reveals.reveal_author(
+            told, by=moderator, reason="A threat against the author was reported by mail."
+        )
         refused = enqueue(
             to=f"a.very.long.mailbox.name.that.no.phone.fits.{tag}@peacebuilders-network.example.org",
             subject="Confirm your address on Dialogue Forum",
@@ -214,6 +251,9 @@ def site(forum):
             noted=noted.id,
             amina=amina.username,
             babar=babar.username,
+            pseudonymous_url=f"/t/{shelter.id}/{shelter.slug}",
+            told=told.id,
+            notice=appeals.notice_token(hid_threat.id, babar.id),
         )
 
 

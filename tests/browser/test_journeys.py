@@ -13,9 +13,11 @@ import feedparser
 from playwright.sync_api import expect
 
 from forum.accounts import services as accounts
+from forum.accounts.models import MailMode
 from forum.clock import utcnow
 from forum.dialogues import services as dialogues
 from forum.extensions import db
+from forum.notifications.services import follow
 from forum.topics import services as topics
 from tests.browser.conftest import PASSWORD
 
@@ -450,6 +452,18 @@ def test_a_hidden_posts_author_appeals_and_a_second_moderator_reverses(
     expect(amina.page.locator("main")).to_contain_text("Reversed: the decision is undone.")
 
 
+def mails_to(forum, address: str) -> list:
+    """The mail to address that the one-command forum wrote (.eml), each part decoded."""
+    folder = Path(forum.app.instance_path) / "mail"
+    mails = [message_from_bytes(eml.read_bytes(), policy=default) for eml in folder.glob("*.eml")]
+    return [
+        "\n".join([str(mail["Subject"])] + [part.get_content() for part in mail.walk()
+                                             if part.get_content_maintype() == "text"])
+        for mail in mails
+        if mail["To"] == address
+    ]  # fmt: skip
+
+
 def test_a_pseudonymous_dialogue_shows_only_pseudonyms_until_a_moderator_reveals(
     people, cast, forum
 ):
@@ -461,17 +475,26 @@ def test_a_pseudonymous_dialogue_shows_only_pseudonyms_until_a_moderator_reveals
         dialogues.assign_facilitator(dialogue, facilitator, by=None)
         topic = topics.open_topic(dialogue, title=f"What helped {cast.tag}", framing="Tell us.",
                                   questions=["Who helped?"], by=facilitator)  # fmt: skip
+        follower = accounts.find_by_username(cast.reader.username)
+        follower.mail_mode, follower.email_confirmed_at = MailMode.instant, utcnow()
+        follow(topic, by=follower)
         db.session.commit()
         address, feed_address = f"/t/{topic.id}/{topic.slug}", f"/t/{topic.id}/feed.rss"
+    amina_traces = (cast.amina.name, cast.amina.username)
 
+    # Amina chooses the name she goes by with her first reply; a second reply no longer asks.
     amina = people("amina")
     amina.log_in(cast.amina.username)
     amina.go(address)
+    amina.page.get_by_role("textbox", name="The name you will go by in this dialogue").fill(
+        "Kitchen Table"
+    )
     amina.page.get_by_role("textbox", name="Your reply").fill("A kitchen where nobody wrote.")
     amina.page.get_by_role("button", name="Post reply").click()
     amina.looked()
     mine = amina.page.locator("article.post", has_text="A kitchen where nobody wrote.")
-    expect(mine.locator(".meta")).to_contain_text("Participant 2")
+    expect(mine.locator(".meta")).to_contain_text("Kitchen Table")
+    expect(amina.page.get_by_text("The name you will go by in this dialogue")).to_have_count(0)
 
     for name in ("babar", "facilitator"):
         other = people(name)
@@ -479,15 +502,20 @@ def test_a_pseudonymous_dialogue_shows_only_pseudonyms_until_a_moderator_reveals
         other.go(address)
         other.looked()
         post = other.page.locator("article.post", has_text="A kitchen where nobody wrote.")
-        expect(post.locator(".meta")).to_contain_text("Participant 2")
-        expect(other.page.locator("main")).not_to_contain_text(cast.amina.name)
+        expect(post.locator(".meta")).to_contain_text("Kitchen Table")
+        for trace in amina_traces:
+            expect(other.page.locator("main")).not_to_contain_text(trace)
         expect(post.get_by_role("link", name="Who wrote this?")).to_have_count(0)
 
     reader = people("reader")
     feed = feedparser.parse(reader.page.request.get(feed_address).body())
     [entry] = [e for e in feed.entries if "kitchen" in e.description]
-    assert entry.author == "Participant 2"
-    assert cast.amina.name not in str(feed) and cast.amina.username not in str(feed)
+    assert entry.author == "Kitchen Table"
+    assert not [trace for trace in amina_traces if trace in str(feed)]
+    # The follower's mail (written by the forum as the request ended) names the pseudonym only.
+    [mail] = mails_to(forum, f"reader-{cast.tag}@example.org")
+    assert "Kitchen Table posted in" in mail and "A kitchen where nobody wrote." in mail
+    assert not [trace for trace in amina_traces if trace in mail]
 
     moderator = people("moderator")
     moderator.log_in(cast.moderator.username)
