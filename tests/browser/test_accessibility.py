@@ -60,11 +60,15 @@ from forum.moderation.models import ReportReason
 from forum.posts import services as posts
 from forum.summaries import services as summaries
 from forum.topics import services as topics
-from tests.browser.conftest import OVERFLOW, PASSWORD, SCREENS, make_people
+from tests.browser.conftest import ON_POSTGRES, OVERFLOW, PASSWORD, SCREENS, make_people
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
 RUN_AXE = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+
+pytestmark = pytest.mark.skipif(
+    ON_POSTGRES, reason="the pages' audits do not depend on the database: run on SQLite"
+)
 
 # (test id, who looks, path): the path is formatted with the site fixture's attributes.
 PAGES = [
