@@ -13,7 +13,8 @@ from tests.databases import fresh_database
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        options = app.extensions["migrate"].configure_args  # as `forum db migrate` compares
+        context = MigrationContext.configure(connection, opts=options)
         assert compare_metadata(context, db.metadata) == []
 
 
