@@ -7,16 +7,11 @@ from wtforms.validators import Length, Optional
 
 from forum.config import LANGUAGES
 from forum.forms import Form, IdField, optional_id
-from forum.posts.models import OTHER_LANGUAGE
-from forum.search.query import MAX_LENGTH
+from forum.posts.forms import language_names
+from forum.search.query import MAX_LENGTH, TOO_LONG
 
 KIND_NAMES = {"post": _l("Posts"), "summary": _l("Summaries"), "topic": _l("Topics")}
 SORTS = {"relevance": _l("Most relevant first"), "newest": _l("Newest first")}
-
-
-def language_names() -> dict:
-    """The languages a post may be in, each named in itself; the others together."""
-    return {**LANGUAGES, OTHER_LANGUAGE: _l("Another language")}
 
 
 class SearchForm(Form):
@@ -25,7 +20,7 @@ class SearchForm(Form):
 
     q = SearchField(
         _l("Search for"),
-        validators=[Length(max=MAX_LENGTH)],
+        validators=[Length(max=MAX_LENGTH, message=TOO_LONG)],
         description=_l(
             'Every word must be in the text; "words in quotes" as a phrase; -word leaves out '
             "texts with that word. Accents and word endings do not count."
