@@ -36,8 +36,7 @@ ENTRY = table("search_entry", *(column(name) for name in ENTRY_COLUMNS), column(
 VECTOR = literal_column("search_entry.vector", TSVECTOR)
 # Marks around the words ts_headline highlights: characters no stored text contains.
 START, STOP = "\x02", "\x03"
-HEADLINE = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, " \
-    'FragmentDelimiter=" … "'  # fmt: skip
+HEADLINE = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
 
 
 def configuration(language):
@@ -118,7 +117,7 @@ def headline(query: Query, language, html):
 def snippet(row, query: Query) -> list[tuple[str, bool]]:
     """The snippet of a result row read with `headline`: passages, each marked or not."""
     pieces = []
-    for i, part in enumerate(row.headline.replace(STOP, START).split(START)):
+    for i, part in enumerate(row.headline.strip().replace(STOP, START).split(START)):
         if part:
             pieces.append((entities.unescape(part), i % 2 == 1))
     return pieces

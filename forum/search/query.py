@@ -14,6 +14,7 @@ from forum.search import words as w
 
 MAX_LENGTH = 300
 MAX_PIECES = 12
+TOO_LONG = _l("A search has at most %(n)d characters.", n=MAX_LENGTH)
 # A word, "a phrase" (an unclosed quote runs to the end), either with a minus before it.
 TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
 
@@ -72,7 +73,7 @@ def parse(raw: str) -> Query:
     if not raw:
         raise QueryRefused(_l("Type a few words to look for."))
     if len(raw) > MAX_LENGTH:
-        raise QueryRefused(_l("A search has at most %(n)d characters.", n=MAX_LENGTH))
+        raise QueryRefused(TOO_LONG)
     required: list[Piece] = []
     excluded: list[Piece] = []
     ignored: list[str] = []
