@@ -22,6 +22,7 @@ from forum.topics.services import find_topic
 bp = Blueprint("search", __name__)
 
 MAX_PAGE = 250  # 5,000 results deep: further, refine the search
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # dates anyone means (and that no time zone overflows)
 
 
 def _midnight(day) -> datetime:
@@ -64,10 +65,15 @@ def _filters(form: SearchForm, dialogues: dict, topic) -> tuple[services.Filters
             chosen["kinds"] = (form.kind.data,)
         else:
             problems.append(_("Choose what to show from the list."))
-    if form.since.data:
-        chosen["since"] = _midnight(form.since.data)
-    if form.until.data:
-        chosen["until"] = _midnight(form.until.data + timedelta(days=1))
+    for name, day in (("since", form.since.data), ("until", form.until.data)):
+        if day is None:
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            problems.append(
+                _("Choose dates from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+            )
+            break
+        chosen[name] = _midnight(day + timedelta(days=1 if name == "until" else 0))
     chosen["hidden"] = bool(form.hidden.data) and can("moderate")
     chosen["newest"] = form.sort.data == "newest"
     return (None if problems else services.Filters(**chosen)), problems

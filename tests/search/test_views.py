@@ -151,6 +151,8 @@ def test_the_filters_narrow_the_results(
         ({"q": "radio", "language": "xx"}, "Choose a language from the list."),
         ({"q": "radio", "kind": "everything"}, "Choose what to show from the list."),
         ({"q": "radio", "since": "yesterday"}, "Not a valid date value."),
+        ({"q": "radio", "since": "0001-01-01"}, "Choose dates from 2000 to 2999."),
+        ({"q": "radio", "until": "9999-12-31"}, "Choose dates from 2000 to 2999."),
     ],
 )
 def test_bad_input_gets_a_clear_message_never_an_error(client, posts, args, message):
