@@ -40,8 +40,8 @@ class SearchForm(Form):
         ),
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(_l("On or after"), validators=[Optional()])
+    until = DateField(_l("On or before"), validators=[Optional()])
     language = SelectField(_l("Language"), validate_choice=False)
     kind = SelectField(
         _l("Show"),
