@@ -37,7 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     database.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from forum.search.models import in_models
+
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, include_name=in_models
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
@@ -62,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.pages.views import bp as pages_bp
     from forum.posts.cli import posts_cli
     from forum.posts.views import bp as posts_bp
+    from forum.search import indexing  # noqa: F401 (receivers: the index follows the acts)
+    from forum.search.cli import search_cli
+    from forum.search.views import bp as search_bp
     from forum.summaries.views import bp as summaries_bp
     from forum.topics.views import bp as topics_bp
 
@@ -75,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(search_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
@@ -84,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(user_cli)
     app.cli.add_command(dialogue_cli)
     app.cli.add_command(posts_cli)
+    app.cli.add_command(search_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)

@@ -380,3 +380,12 @@ def render_stored(source: str) -> str:
 def cleaned(html: str) -> Markup:
     """Mark HTML that render() produced (and the database stored) as safe for templates."""
     return Markup(html)  # noqa: S704 (the input is render()'s output)
+
+
+def highlighted(pieces) -> Markup:
+    """Plain text in passages, (passage, marked), escaped, the marked ones in <mark> (search
+    results' snippets)."""
+    return Markup("").join(
+        Markup("<mark>%s</mark>") % passage if marked else escape(passage)
+        for passage, marked in pieces
+    )

@@ -81,3 +81,18 @@ def test_demo_loads_a_pseudonymous_dialogue_that_shows_no_names(app, client):
     assert "<strong>Ceiba wrote:</strong>" in topic
     for name in ("Sofía Morales", "Jean-Baptiste", "Amina Diallo", "/u/"):
         assert name not in topic.split("<main")[1].split("</main>")[0]
+
+
+def test_the_demo_shows_search_in_its_three_languages(app, client):
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    # Without its accent, "mediacion" finds the Spanish posts about mediation, the word marked.
+    page = client.get("/search?q=mediacion").text
+    spanish = re.findall(r'<p class="snippet" lang="es">(.*?)</p>', page, re.S)
+    assert len(spanish) >= 3
+    assert all("<mark>mediación</mark>" in snippet for snippet in spanish)
+    # A French query finds French posts by their stem: "médiatrices" finds "médiatrice".
+    page = client.get("/search?q=médiatrices").text
+    french = re.findall(r'<p class="snippet" lang="fr">(.*?)</p>', page, re.S)
+    assert len(french) >= 2
+    assert all("<mark>médiatrice</mark>" in snippet for snippet in french)
+    assert '<p class="snippet" lang="en">' not in page

@@ -151,6 +151,7 @@ MATRIX = {
     # An appeal against the act of a third moderator: both others may decide.
     ("/moderation/appeals/<int:appeal_id>", "POST"): MODERATORS,
     ("/transparency", "GET"): ALL,
+    ("/search", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
 }

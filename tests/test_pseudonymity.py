@@ -142,6 +142,17 @@ VARIANTS = {
     "/t/<int:topic_id>/<slug>": ["?view=flat", "?view=threaded", "?prompt=1"],
     "/t/<int:topic_id>/reply": ["?to={post}&quote=1", "?to={post}"],
     "/moderation/log": ["?dialogue={slug}"],
+    # What finds the dialogue's posts (quoted and edited), its summaries, its topic, and the
+    # hidden post (for a moderator who asks).
+    "/search": [
+        "?q=secret",
+        "?q=thank+truly&sort=newest",
+        "?q=round",
+        "?q=said",
+        "?q=experience",
+        "?q=unkind&hidden=1",
+        "?q=secret&dialogue={slug}",
+    ],
 }
 
 

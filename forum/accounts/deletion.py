@@ -23,7 +23,7 @@ import re
 from flask_babel import force_locale, gettext
 from sqlalchemy import delete, or_, select, update
 
-from forum import text
+from forum import acts, text
 from forum.accounts.models import Role, User, UserSession
 from forum.changes import mark_changed, mark_renamed
 from forum.clock import utcnow
@@ -35,6 +35,7 @@ from forum.moderation.models import Appeal, LogEntry, Report, Reveal
 from forum.notifications.models import FanOut, Follow, Notification
 from forum.pages.models import ConductRevision, ConductText
 from forum.posts.models import Post, PostRevision
+from forum.search.models import SearchEntry
 from forum.summaries.models import Summary, SummaryRevision
 from forum.topics.models import ReadMarker, Topic, TopicRevision
 
@@ -72,6 +73,7 @@ HANDLED = {
     (Topic, "locked_by_id"): "keep",
     (TopicRevision, "editor_id"): "keep",
     (Summary, "author_id"): "keep",
+    (SearchEntry, "author_id"): "keep",  # follows its post: removed with the post's text
     (SummaryRevision, "editor_id"): "keep",
     (LogEntry, "actor_id"): "keep",
     (LogEntry, "target_user_id"): "keep",
@@ -104,9 +106,10 @@ def delete_account(user: User, *, posts: Posts) -> None:
     """Erase the person's account and data, in the caller's transaction."""
     check_deletable(user)
     mark_renamed(user.id)  # every feed and kept page naming them changes (before names go)
-    _unname_quotes(user, remove=posts is Posts.remove)
+    rewritten = _unname_quotes(user, remove=posts is Posts.remove)
     if posts is Posts.remove:
-        _remove_posts(user)
+        rewritten |= _remove_posts(user)
+    acts.posts_rewritten.send(user, post_ids=rewritten)
     uid = user.id
     for model in (UserSession, Follow, Notification, ReadMarker, Facilitator):
         db.session.execute(delete(model).where(model.user_id == uid))
@@ -133,11 +136,12 @@ def delete_account(user: User, *, posts: Posts) -> None:
     db.session.flush()
 
 
-def _remove_posts(user: User) -> None:
-    """Empty the person's posts and their earlier versions; strike out summaries' citations."""
+def _remove_posts(user: User) -> set[int]:
+    """Empty the person's posts and their earlier versions; strike out summaries' citations.
+    Return the ids of the posts emptied."""
     removed = set(db.session.scalars(select(Post.id).where(Post.author_id == user.id)))
     if not removed:
-        return
+        return removed
     db.session.execute(
         delete(PostRevision).where(PostRevision.post_id.in_(select(Post.id).where(
             Post.author_id == user.id)))
@@ -152,6 +156,7 @@ def _remove_posts(user: User) -> None:
             summary.html = text.strike_removed(text.render_stored(summary.source), _removed_of(
                 summary.cited_post_ids))  # fmt: skip
             _mark(summary)
+    return removed
 
 
 def _removed_of(post_ids) -> set[int]:
@@ -175,24 +180,27 @@ def _quote_header(name: str) -> str:
     return f"**{gettext('%(name)s wrote:', name=text.literal(name))}**"
 
 
-def _unname_quotes(user: User, *, remove: bool) -> None:
+def _unname_quotes(user: User, *, remove: bool) -> set[int]:
     """Quotes of the person in others' posts stop naming them: "Maria wrote:" becomes "A former
     participant wrote:" (in each language a quote may be headed in), and the same for their
-    pseudonyms in the dialogue where they had them. remove: the quoted words go too."""
-    _replace_quotes(lambda: user.display_name, None, remove=remove)
+    pseudonyms in the dialogue where they had them. remove: the quoted words go too.
+    Return the ids of the posts rewritten."""
+    rewritten = _replace_quotes(lambda: user.display_name, None, remove=remove)
     for own in db.session.scalars(select(Pseudonym).where(Pseudonym.user_id == user.id)):
         if own.name:
-            _replace_quotes(lambda name=own.name: name, own.dialogue_id, remove=remove)
+            rewritten |= _replace_quotes(lambda name=own.name: name, own.dialogue_id, remove=remove)
         if remove:  # a given pseudonym is no name, but the words quoted under it are theirs
-            _replace_quotes(
+            rewritten |= _replace_quotes(
                 lambda n=own.number: gettext("Participant %(number)d", number=n),
                 own.dialogue_id,
                 remove=True,
             )
+    return rewritten
 
 
-def _replace_quotes(name, dialogue_id: int | None, *, remove: bool) -> None:
-    """Rewrite the quotes headed by name() (called in each language) in posts and revisions."""
+def _replace_quotes(name, dialogue_id: int | None, *, remove: bool) -> set[int]:
+    """Rewrite the quotes headed by name() (called in each language) in posts and revisions;
+    return the ids of the posts rewritten."""
     headers, replacements = [], {}
     for language in LANGUAGES:
         with force_locale(language):
@@ -201,6 +209,7 @@ def _replace_quotes(name, dialogue_id: int | None, *, remove: bool) -> None:
             words = gettext("Its author removed these words when they left the forum.")
             headers.append(header)
             replacements[header] = f"> {former}\n>\n> *{words}*\n" if remove else former
+    rewritten: set[int] = set()
     found = "|".join(re.escape(header) for header in headers)
     # A quote is its header line and the quoted lines after it, up to the first other line.
     pattern = re.compile(rf"^> ({found})[^\n]*\n(?:>[^\n]*(?:\n|$))*" if remove else found, re.M)
@@ -222,3 +231,5 @@ def _replace_quotes(name, dialogue_id: int | None, *, remove: bool) -> None:
             if model is Post:
                 row.body_html = text.render_stored(row.body_source)
                 mark_changed(dialogue_id=row.topic.dialogue_id, topic_id=row.topic_id)
+                rewritten.add(row.id)
+    return rewritten

@@ -33,6 +33,14 @@ PEOPLE = [
     ("david", "David Okello", "Uganda Men's Network", "UG", Role.participant),
 ]
 
+# The language each person writes in (what search stems their posts as); others write English.
+WRITES_IN = {"amina": "fr", "jean": "fr", "sofia": "es"}
+
+
+def language_of(item: dict) -> str:
+    """The language of a demo post: its own, else its author's."""
+    return item.get("language") or WRITES_IN.get(item["author"], "en")
+
 
 MARKDOWN_BLOCK = re.compile(r"^\s*([-*>#|]|\d+\.|```)")
 
@@ -92,6 +100,7 @@ def load_dialogue(people: dict[str, User]) -> None:
                 prompt_id=topic.questions[question - 1].id if question else None,
                 parent_id=written[item["parent"]].id if item.get("parent") else None,
                 content_note=item.get("content_note", ""),
+                language=language_of(item),
             )
             post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
             written[item["key"]] = post
@@ -145,6 +154,7 @@ def load_pseudonymous(people: dict[str, User]) -> None:
             body=body,
             prompt_id=topic.questions[question - 1].id if question else None,
             parent_id=written[item["parent"]].id if item.get("parent") else None,
+            language=language_of(item),
         )
     db.session.flush()
 

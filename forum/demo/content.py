@@ -1,7 +1,8 @@
 """Demonstration content: one facilitated dialogue, written for this project.
 
 All people, organisations and situations below are fictional. Post bodies and summaries are
-Markdown; a summary cites a post with the placeholder ``{p:KEY}``, where KEY is a post key.
+Markdown; a summary cites a post with the placeholder ``{p:KEY}``, where KEY is a post key. A
+post is in the language its author writes in (forum.demo.WRITES_IN) unless it says otherwise.
 """
 
 from textwrap import dedent
@@ -195,6 +196,7 @@ TOPICS = [
             },
             {
                 "key": "jean1",
+                "language": "en",
                 "author": "jean",
                 "subject": "Short translation / Traduction courte",
                 "prompt": None,
@@ -885,6 +887,7 @@ TOPICS = [
             },
             {
                 "key": "facilitator3",
+                "language": "es",
                 "author": "facilitator",
                 "subject": "Presupuestos para la seguridad / Budgeting for safety",
                 "prompt": 3,
@@ -976,6 +979,7 @@ PSEUDONYMOUS = {
         "posts": [
             {
                 "key": "first",
+                "language": "en",
                 "author": "sofia",
                 "prompt": 1,
                 "body": dedent("""\
@@ -985,6 +989,7 @@ PSEUDONYMOUS = {
             },
             {
                 "key": "second",
+                "language": "en",
                 "author": "jean",
                 "parent": "first",
                 "quote": "first",
@@ -992,6 +997,7 @@ PSEUDONYMOUS = {
             },
             {
                 "key": "third",
+                "language": "en",
                 "author": "amina",
                 "prompt": 2,
                 "body": dedent("""\

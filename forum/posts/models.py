@@ -11,6 +11,9 @@ from forum.extensions import db
 from forum.posts.notes import NOTE_MAX
 from forum.topics.models import PromptQuestion, Topic
 
+# The language of a post in none of the forum's languages: search takes its words as written.
+OTHER_LANGUAGE = "und"
+
 
 class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +34,8 @@ class Post(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # Plain text shown before the body, which stays collapsed behind it ("describes violence").
     content_note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    # The language it is written in ("en", "fr", "es", or OTHER_LANGUAGE): search stems it so.
+    language: Mapped[str] = mapped_column(String(8), default="en")
     render_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]

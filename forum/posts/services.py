@@ -13,18 +13,21 @@ from forum import acts, people, text
 from forum.accounts.models import User
 from forum.changes import mark_changed
 from forum.clock import shown, utcnow
+from forum.config import LANGUAGES
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue
 from forum.dialogues.services import newer_last_post
 from forum.extensions import db
 from forum.permissions import can, reply_refusal
 from forum.posts import notes, threads
-from forum.posts.models import Post, PostRevision
+from forum.posts.models import OTHER_LANGUAGE, Post, PostRevision
 from forum.posts.visibility import seen
 from forum.topics.models import PromptQuestion, Topic
 from forum.topics.services import read_own_post
 
 SUBJECT_MAX = 200
+# The languages a post may be written in: the forum's, whose words search stems, or another.
+POST_LANGUAGES = (*LANGUAGES, OTHER_LANGUAGE)
 BODY_MAX = text.MAX_LENGTH
 
 
@@ -72,6 +75,14 @@ def _prompt_in(topic: Topic, prompt_id: int | None) -> PromptQuestion | None:
     return prompt
 
 
+def _language(language: str | None, by: User) -> str:
+    if language is None:
+        return by.locale if by.locale in LANGUAGES else "en"
+    if language not in POST_LANGUAGES:
+        raise PostError(_l("Choose the language of your post from the list."))
+    return language
+
+
 def find_post(post_id: int) -> Post | None:
     """Return the post with this id."""
     return db.session.get(Post, post_id)
@@ -86,13 +97,16 @@ def reply(
     prompt_id: int | None = None,
     parent_id: int | None = None,
     content_note: str = "",
+    language: str | None = None,
 ) -> Post:
     """Add a reply to a topic, or under one of its posts, and update every count it changes.
 
+    Its language (what search stems it as) is the writer's interface language unless given.
     The topic row is written first, so concurrent replies to one topic take turns; on
     PostError the caller must roll back.
     """
     subject = _check(subject, body)
+    language = _language(language, by)
     content_note = _note(content_note)
     now = utcnow()
     number = db.session.execute(
@@ -125,6 +139,7 @@ def reply(
         body_source=body,
         body_html=html,
         content_note=content_note,
+        language=language,
         render_version=text.RENDER_VERSION,
         created_at=now,
     )
@@ -223,14 +238,20 @@ def edit_post(
     subject: str = "",
     prompt_id: int | None = None,
     content_note: str | None = None,
+    language: str | None = None,
 ) -> Post:
-    """Change a post, keeping what it said before as a revision (no content_note: keep it)."""
+    """Change a post, keeping what it said before as a revision (no content_note or language:
+    keep it)."""
     subject = _check(subject, body)
     note = post.content_note if content_note is None else _note(content_note)
+    language = post.language if language is None else _language(language, by)
     prompt = _prompt_in(post.topic, prompt_id)
     new_prompt_id = prompt.id if prompt else None
     now = (subject, body, new_prompt_id, note)
     if now == (post.subject, post.body_source, post.prompt_id, post.content_note):
+        if language != post.language:  # what it says is the same: no revision to keep
+            post.language = language
+            acts.post_edited.send(post, by=by)
         return post
     keep_revision(post, by=by)
     if new_prompt_id != post.prompt_id:
@@ -247,8 +268,10 @@ def edit_post(
     post.render_version = text.RENDER_VERSION
     post.prompt_id = new_prompt_id
     post.content_note = note
+    post.language = language
     mark_changed(dialogue_id=post.topic.dialogue_id, topic_id=post.topic_id)
     db.session.flush()
+    acts.post_edited.send(post, by=by)
     return post
 
 

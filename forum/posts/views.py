@@ -77,6 +77,7 @@ def reply(topic_id: int):
                     prompt_id=form.prompt.data,
                     parent_id=form.parent.data,
                     content_note=form.content_note.data,
+                    language=form.language.data,
                 )
             except people.NameTaken as exc:
                 db.session.rollback()
@@ -110,6 +111,7 @@ def edit(post_id: int):
         body=post.body_source,
         prompt=post.prompt_id,
         content_note=post.content_note,
+        language=post.language,
     )
     form.set_questions(post.topic.questions)
     preview = None
@@ -125,6 +127,7 @@ def edit(post_id: int):
                     body=form.body.data,
                     prompt_id=form.prompt.data,
                     content_note=form.content_note.data,
+                    language=form.language.data,
                 )
             except services.PostError as exc:
                 db.session.rollback()

@@ -111,6 +111,8 @@ def save_summary(target: Topic | Dialogue, *, source: str, pinned: bool, by: Use
     if pinned and (changed or not was_pinned):
         newly_cited = [post_id for post_id in cited if post_id not in was_cited]
         acts.summary_published.send(summary, by=by, newly_cited=newly_cited)
+    elif was_pinned and not pinned:
+        acts.summary_unpinned.send(summary, by=by)
     return summary
 
 
@@ -122,6 +124,7 @@ def unpin_summary(target: Topic | Dialogue, *, by: User, reason: str = "") -> Su
     summary.is_pinned = False
     record(Action.unpin, by=by, reason=reason, **_where(target))
     db.session.flush()
+    acts.summary_unpinned.send(summary, by=by)
     return summary
 
 

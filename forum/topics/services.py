@@ -204,6 +204,7 @@ def edit_topic(topic: Topic, *, title: str, framing: str, questions: list[str], 
     topic.edit_count += 1
     mark_changed(dialogue_id=topic.dialogue_id, topic_id=topic.id)
     db.session.flush()
+    acts.topic_edited.send(topic, by=by)
     return topic
 
 

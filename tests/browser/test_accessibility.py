@@ -35,6 +35,9 @@ stick out sideways (Reflow, WCAG 1.4.10; the OVERFLOW check of conftest.py). The
 - notice: the notice of a hide in the pseudonymous dialogue, with the appeal form (the person
   whose post was hidden)
 - transparency: the numbers of a month, per dialogue and for acts on people (anonymous)
+- search: results with marked words, posts, a summary and a topic, the filters open
+  and the hidden posts' box (a moderator); a search of only common words, with its message
+  (anonymous)
 - mail outbox: the counts and a failed message with a long address and a long server reply
   (an administrator)
 - code of conduct (anonymous)
@@ -109,6 +112,8 @@ PAGES = [
     ("reveals", "admin", "/admin/reveals"),
     ("notice", "babar", "/notice/{notice}"),
     ("transparency", None, "/transparency"),
+    ("search", "moderator", "/search?q=listen&hidden=1&sort=newest"),
+    ("search refused", None, "/search?q=the+and+of&dialogue={dialogue}"),
     ("mail outbox", "admin", "/admin/mail"),
     ("code of conduct", None, "/code-of-conduct"),
     ("not found", None, "/d/no-such-dialogue"),

@@ -18,6 +18,7 @@ from forum.clock import utcnow
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.notifications.services import follow
+from forum.posts import services as posts
 from forum.topics import services as topics
 from tests.browser.conftest import PASSWORD
 
@@ -567,3 +568,32 @@ def test_a_participant_downloads_their_data_then_deletes_their_account(
     expect(main).to_contain_text("Listening means")  # the reply stays
     expect(main).not_to_contain_text(cast.amina.name)
     expect(main).not_to_contain_text("We listen to the women who lead.")
+
+
+def test_a_reader_searches_the_topic_opens_a_result_and_lands_on_the_post(
+    people, cast, forum, topic_with_posts
+):
+    with forum.app.app_context():
+        topic = topics.find_topic(topic_with_posts.id)
+        sofia = accounts.find_by_username(cast.amina.username)
+        post = posts.reply(
+            topic,
+            by=sofia,
+            subject=f"Mediación {cast.tag}",
+            body="La mediación comunitaria necesita tiempo y confianza.",
+            language="es",
+        )
+        db.session.commit()
+        post_id = post.id
+    reader = people("reader")
+    page = reader.page
+    reader.go(topic_with_posts.url)
+    page.get_by_label("Search this topic").fill("mediacion")  # no accent: found all the same
+    page.get_by_role("button", name="Search", exact=True).click()
+    reader.looked()
+    expect(page).to_have_url(re.compile(rf"/search\?topic={topic_with_posts.id}&q=mediacion$"))
+    expect(page.locator("main .snippet mark")).to_have_text("mediación")
+    page.get_by_role("link", name=f"Mediación {cast.tag}").click()
+    reader.looked()
+    expect(page).to_have_url(re.compile(rf"{re.escape(topic_with_posts.url)}.*#p{post_id}$"))
+    expect(page.locator(f"#p{post_id}")).to_contain_text("necesita tiempo y confianza")

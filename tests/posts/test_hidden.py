@@ -45,6 +45,12 @@ def pages(client, topic, post) -> dict[str, str]:
         "log feed": client.get("/moderation/log/feed.rss").text,
         "front page": client.get("/").text,
         "dialogue": client.get("/d/men-as-allies").text,
+        # (what the search box holds is on its page: words of the post not in the query)
+        "search": client.get("/search", query_string={"q": "home address"}).text,
+        "search of the subject": client.get("/search", query_string={"q": "call"}).text,
+        "search asking for hidden posts": client.get(
+            "/search", query_string={"q": "home", "hidden": "1"}
+        ).text,
     }
 
 
