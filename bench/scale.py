@@ -68,7 +68,7 @@ START = utcnow() - timedelta(days=30)
 
 POST_COLUMNS = (
     "id, topic_id, number, parent_id, path, depth, thread_size, author_id, subject, prompt_id,"
-    " body_source, body_html, render_version, created_at, edit_count, hidden_reason"
+    " body_source, body_html, render_version, created_at, edit_count, hidden_reason, language"
 )
 TOPIC_COLUMNS = (
     "id, dialogue_id, title, slug, author_id, created_at, framing_source, framing_html,"
@@ -259,7 +259,7 @@ def topic_posts(plan: Planned, first_id: int, cast: Cast, pool, rng: random.Rand
             first_id + n, plan.topic_id, n + 1, None if parent is None else first_id + parent,
             path, depth, sizes[path] if depth == 0 else 1, cast.people[n % len(cast.people)], "",
             plan.questions[n % len(plan.questions)], source, html, text.RENDER_VERSION,
-            moment(k), 0, "",
+            moment(k), 0, "", "en",
         )  # fmt: skip
 
 
