@@ -27,6 +27,8 @@ from forum.summaries.models import Summary
 from forum.topics.models import PromptQuestion, Topic
 
 PER_PAGE = 20
+# How many of the newest matches a search by relevance ranks (README, Search).
+CANDIDATES = 1000
 
 __all__ = ["PER_PAGE", "Filters", "QueryRefused", "Result", "Results", "search"]
 
@@ -104,7 +106,14 @@ def search(query: str, filters: Filters, reader: User | None, page: int = 1) -> 
     moderator = reader is not None and can("moderate", user=reader)
     engine = backend.current()
     hits = engine.hits(parsed).where(*conditions(filters, moderator=moderator))
-    order = ("created_at", "id") if filters.newest else ("rank", "created_at", "id")
+    if filters.newest:
+        order = ("created_at", "id")
+    else:
+        # Relevance ranks the newest CANDIDATES matches: a word in most posts would otherwise
+        # have every one of them ranked (a million at scale) for one page of twenty.
+        newest = [hits.selected_columns[name].desc() for name in ("created_at", "id")]
+        hits = select(hits.order_by(*newest).limit(CANDIDATES).subquery())
+        order = ("rank", "created_at", "id")
     hits = hits.order_by(*(hits.selected_columns[name].desc() for name in order))
     found = hits.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE).subquery()
     author = aliased(User)
