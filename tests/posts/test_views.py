@@ -15,6 +15,7 @@ from forum.posts.models import Post, PostRevision
 from forum.posts.services import reply
 from forum.topics.models import PromptQuestion, Topic
 from forum.topics.services import open_topic
+from tests.search.test_xss import search_is_harmless
 from tests.test_text import dangers, payloads
 
 
@@ -271,7 +272,7 @@ def as_note(payload: str) -> str:
         return ""
 
 
-def test_every_corpus_payload_is_harmless_in_titles_subjects_bodies_and_names(
+def test_every_corpus_payload_is_harmless_in_titles_subjects_bodies_names_and_search(
     app, client, dialogue_setup
 ):
     baseline = dangers(client.get(dialogue_setup.topic.url).text)
@@ -306,3 +307,4 @@ def test_every_corpus_payload_is_harmless_in_titles_subjects_bodies_and_names(
     for n in range(1, pages + 1):
         page = client.get(f"/d/men-as-allies?page={n}")
         assert dangers(page.text) == dialogue_baseline, page.text
+    search_is_harmless(client, corpus)
