@@ -14,6 +14,7 @@ import zipfile
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import User, UserSession
 from forum.clock import utcnow
@@ -80,7 +81,12 @@ def collect(user: User) -> dict:
                 "earlier_versions": revisions.get(post.id, []),
             }
         )
-    topics = db.session.scalars(select(Topic).where(Topic.author_id == uid).order_by(Topic.id))
+    topics = db.session.scalars(
+        select(Topic)
+        .where(Topic.author_id == uid)
+        .order_by(Topic.id)
+        .options(selectinload(Topic.questions))
+    )
     summaries = db.session.scalars(
         select(Summary).where(Summary.author_id == uid).order_by(Summary.id)
     )
@@ -125,7 +131,10 @@ def collect(user: User) -> dict:
                 "decision_reason": appeal.decision_reason,
             }
             for appeal in db.session.scalars(
-                select(Appeal).where(Appeal.appellant_id == uid).order_by(Appeal.id)
+                select(Appeal)
+                .where(Appeal.appellant_id == uid)
+                .order_by(Appeal.id)
+                .options(joinedload(Appeal.entry))
             )
         ],
         "moderation_concerning_you": [

@@ -151,20 +151,21 @@ def _remove_posts(user: User) -> set[int]:
         .where(Post.author_id == user.id)
         .values(subject="", body_source="", body_html="", content_note="", removed_at=utcnow())
     )
-    for summary in db.session.scalars(select(Summary)):
-        if removed.intersection(summary.cited_post_ids or ()):
-            summary.html = text.strike_removed(text.render_stored(summary.source), _removed_of(
-                summary.cited_post_ids))  # fmt: skip
-            _mark(summary)
-    return removed
-
-
-def _removed_of(post_ids) -> set[int]:
-    return set(
+    citing = [
+        summary
+        for summary in db.session.scalars(select(Summary))
+        if removed.intersection(summary.cited_post_ids or ())
+    ]
+    cited = {post_id for summary in citing for post_id in summary.cited_post_ids}
+    struck = set(
         db.session.scalars(
-            select(Post.id).where(Post.id.in_(list(post_ids)), Post.removed_at.is_not(None))
+            select(Post.id).where(Post.id.in_(list(cited)), Post.removed_at.is_not(None))
         )
-    )
+    )  # one query for every summary, with the posts removed before (their citations stay struck)
+    for summary in citing:
+        summary.html = text.strike_removed(text.render_stored(summary.source), struck)
+        _mark(summary)
+    return removed
 
 
 def _mark(summary: Summary) -> None:
@@ -226,10 +227,13 @@ def _replace_quotes(name, dialogue_id: int | None, *, remove: bool) -> set[int]:
             query = query.where(post_id.in_(
                 select(Post.id).join(Topic, Topic.id == Post.topic_id).where(
                     Topic.dialogue_id == dialogue_id)))  # fmt: skip
+        changed = set()
         for row in db.session.scalars(query):
             row.body_source = unnamed(row.body_source)
             if model is Post:
                 row.body_html = text.render_stored(row.body_source)
-                mark_changed(dialogue_id=row.topic.dialogue_id, topic_id=row.topic_id)
+                changed.add((row.topic.dialogue_id, row.topic_id))
                 rewritten.add(row.id)
+        for in_dialogue, topic_id in changed:  # once a topic, however many of its posts quote
+            mark_changed(dialogue_id=in_dialogue, topic_id=topic_id)
     return rewritten
