@@ -27,6 +27,7 @@ from forum import acts, text
 from forum.accounts.models import Role, User, UserSession
 from forum.changes import mark_changed, mark_renamed
 from forum.clock import utcnow
+from forum.conclusions.models import Conclusion, ConclusionRevision
 from forum.config import LANGUAGES
 from forum.dialogues.models import Dialogue, Facilitator, Pseudonym
 from forum.extensions import db
@@ -84,6 +85,8 @@ HANDLED = {
     (ConductText, "updated_by_id"): "keep",
     (ConductRevision, "editor_id"): "keep",
     (Dialogue, "created_by_id"): "keep",
+    (Conclusion, "author_id"): "keep",
+    (ConclusionRevision, "editor_id"): "keep",
 }
 
 
@@ -127,6 +130,7 @@ def delete_account(user: User, *, posts: Posts) -> None:
     user.password_hash = "!"  # noqa: S105 (matches no password)
     user.display_name = ""  # forum.people shows "A former participant"
     user.organisation = user.country = user.bio = user.locale = user.timezone = ""
+    user.declared_role_id = user.declared_region_id = None
     user.role = Role.participant
     user.created_at = now
     user.suspended_at = user.suspended_until = None

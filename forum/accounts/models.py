@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
@@ -28,6 +28,28 @@ class MailMode(enum.StrEnum):
     daily = "daily"
     weekly = "weekly"
     none = "none"
+
+
+class ChoiceKind(enum.StrEnum):
+    """What a profile choice answers: one's role in the dialogues, or one's region."""
+
+    role = "role"
+    region = "region"
+
+
+class ProfileChoice(db.Model):
+    """One answer admins offer to "your role in the dialogues" or "your region"."""
+
+    __tablename__ = "profile_choice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ChoiceKind] = mapped_column(
+        Enum(ChoiceKind, native_enum=False, length=10, validate_strings=True)
+    )
+    label: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("kind", "label"),)
 
 
 class User(UserMixin, db.Model):
@@ -66,6 +88,14 @@ class User(UserMixin, db.Model):
     opens_noted_posts: Mapped[bool] = mapped_column(default=False)
     # When the last digest of their notifications was queued (daily and weekly mail).
     digest_sent_at: Mapped[datetime | None]
+    # What the person declares of themselves, if they wish (admins set the choices): shown only
+    # in aggregate, for groups of at least five people, never beside a name (participation).
+    declared_role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profile_choice.id", ondelete="SET NULL")
+    )
+    declared_region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profile_choice.id", ondelete="SET NULL")
+    )
     # When the person deleted their account (forum/accounts/deletion.py): everything personal
     # on this row is erased then, and they appear as "a former participant" (forum/people.py).
     deleted_at: Mapped[datetime | None]

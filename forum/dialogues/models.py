@@ -31,6 +31,10 @@ class Dialogue(db.Model):
     allow_participant_topics: Mapped[bool] = mapped_column(default=False)
     # Everyone appears under a pseudonym of this dialogue (forum.people), even to facilitators.
     pseudonymous: Mapped[bool] = mapped_column(default=False)
+    # The licence its report and exports are published under, set by the admins ("CC BY 4.0").
+    licence: Mapped[str] = mapped_column(String(200), default="")
+    # Readers (not only its facilitators and the moderators) may export it once it is archived.
+    readers_may_export: Mapped[bool] = mapped_column(default=False)
     # From this moment the dialogue behaves as closed, without anyone acting (UTC).
     closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

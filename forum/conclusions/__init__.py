@@ -1,0 +1,1 @@
+"""Conclusions: what a facilitator concludes under each prompt question of a topic."""
