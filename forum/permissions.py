@@ -131,6 +131,16 @@ def _decide_appeal(user, appeal) -> bool:
     return _moderate(user) and appeal.entry.actor_id != user.id
 
 
+def _harvest(user, dialogue) -> bool:
+    """A dialogue's report, exports and participation picture: for its facilitators and the
+    moderators; for every reader too once it is archived, if an admin allowed it."""
+    from forum.dialogues.models import DialogueState
+
+    if dialogue.state is DialogueState.archived and dialogue.readers_may_export:
+        return True
+    return _facilitates(user, dialogue.id)
+
+
 def _administer(user, _obj=None) -> bool:
     return _member(user) and user.has_role(Role.admin)
 
@@ -145,6 +155,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "summarise": _summarise,
     "report": _report,
     "decide_appeal": _decide_appeal,
+    "harvest": _harvest,
     "administer": _administer,
 }
 
