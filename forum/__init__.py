@@ -53,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.accounts.cli import user_cli
     from forum.accounts.views import bp as accounts_bp
     from forum.backups.cli import backup_command, restore_command
-    from forum.conclusions import models as _conclusions  # noqa: F401 (until its views exist)
+    from forum.conclusions.views import bp as conclusions_bp
     from forum.demo import demo_command
     from forum.dialogues.cli import dialogue_cli
     from forum.dialogues.views import bp as dialogues_bp
@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(posts_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(conclusions_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(feeds_bp)

@@ -27,6 +27,9 @@ topic_unlocked = _acts.signal("topic-unlocked")
 summary_published = _acts.signal("summary-published")
 # sender: the Summary, taken down; by: who unpinned it.
 summary_unpinned = _acts.signal("summary-unpinned")
+# sender: the Conclusion, written or rewritten; by: its writer; newly_cited: ids of posts it
+# cites anew.
+conclusion_written = _acts.signal("conclusion-written")
 # sender: the User whose account was deleted; post_ids: the posts whose words changed with it
 # (their own, removed, and others' quoting them).
 posts_rewritten = _acts.signal("posts-rewritten")

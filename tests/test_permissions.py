@@ -11,6 +11,7 @@ import pytest
 
 from forum.accounts.models import Role
 from forum.accounts.services import find_by_username
+from forum.conclusions.services import save_conclusion
 from forum.dialogues.models import DialogueState
 from forum.extensions import db
 from forum.mail.models import MailState
@@ -19,7 +20,7 @@ from forum.moderation.appeals import file_appeal
 from forum.moderation.services import hide_post, lock_topic
 from forum.posts.models import Post
 from forum.summaries.services import save_summary
-from forum.topics.models import Topic
+from forum.topics.models import PromptQuestion, Topic
 
 ANONYMOUS, PARTICIPANT, FACILITATOR, OTHER_FACILITATOR, MODERATOR, ADMIN = ROLES = (
     "anonymous", "participant", "facilitator", "facilitator of another dialogue",
@@ -108,6 +109,9 @@ MATRIX = {
     ("/t/<int:topic_id>/summary", "POST"): FACILITATORS,
     ("/t/<int:topic_id>/summary/unpin", "POST"): FACILITATORS,
     ("/t/<int:topic_id>/summary/history", "GET"): ALL,
+    ("/t/<int:topic_id>/questions/<int:question_id>/conclusion", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/questions/<int:question_id>/conclusion", "POST"): FACILITATORS,
+    ("/t/<int:topic_id>/questions/<int:question_id>/conclusion/history", "GET"): ALL,
     ("/p/<int:post_id>", "GET"): ALL,
     ("/p/<int:post_id>/history", "GET"): ALL,
     ("/p/<int:post_id>/edit", "GET"): {PARTICIPANT},
@@ -186,6 +190,8 @@ def world(app, dialogue_setup, create_user, create_dialogue, create_post):
         lucia = find_by_username("lucia")
         save_summary(topic, source="Topic summary", pinned=False, by=lucia)
         save_summary(topic.dialogue, source="Dialogue summary", pinned=False, by=lucia)
+        question = db.session.get(PromptQuestion, dialogue_setup.topic.question_ids[0])
+        save_conclusion(question, source="A conclusion", by=lucia)
         failed = enqueue(to="gone@example.org", subject="Welcome", text="Welcome.")
         failed.state, failed.last_error = MailState.failed, "550 5.1.1 No such mailbox"
         db.session.commit()
@@ -204,6 +210,7 @@ def url_of(rule: str, world) -> str:
         "<username>": "babar",  # not a facilitator: removing him changes nothing
         "<slug>": "men-as-allies",
         "<int:topic_id>": str(world.topic.id),
+        "<int:question_id>": str(world.topic.question_ids[0]),
         "<int:post_id>": str(world.post.id),
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
         "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again

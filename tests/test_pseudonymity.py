@@ -1,9 +1,10 @@
 """Pseudonymous dialogues: everyone appears under a pseudonym of the dialogue, everywhere.
 
-The leak test builds a pseudonymous dialogue with posts, replies, quotes, an edit, a summary,
-a lock, a hidden post, a report, follows and mail at once, then reads every GET route of the
-app (from its URL map, so a new route is read without a line here), every feed and every mail,
-as each kind of person, and fails on any trace of the accounts of those who took part.
+The leak test builds a pseudonymous dialogue with posts, replies, quotes, an edit, a summary
+(its facilitator sees beside it the people it does not cite yet), an edited conclusion, a lock,
+a hidden post, a report, follows and mail at once, then reads every GET route of the app (from
+its URL map, so a new route is read without a line here), every feed and every mail, as each
+kind of person, and fails on any trace of the accounts of those who took part.
 """
 
 import re
@@ -16,6 +17,7 @@ from forum import people
 from forum.accounts.models import MailMode, Role
 from forum.accounts.services import find_by_username
 from forum.clock import utcnow
+from forum.conclusions.services import save_conclusion
 from forum.dialogues.models import Dialogue, Pseudonym
 from forum.extensions import db
 from forum.mail import delivery
@@ -26,7 +28,7 @@ from forum.notifications.services import follow
 from forum.posts.models import Post
 from forum.posts.services import edit_post, quotation
 from forum.summaries.services import save_summary
-from forum.topics.models import Topic
+from forum.topics.models import PromptQuestion, Topic
 
 # Those who take part in the dialogue: none of this may show beside its content.
 WRITERS = {
@@ -91,6 +93,9 @@ def pseudonymous(app, create_user, create_dialogue, create_topic, create_post):
         topic_row = db.session.get(Topic, topic.id)
         save_summary(topic_row, source=f"As #p{first.id} said.", pinned=True, by=lucia)
         save_summary(topic_row.dialogue, source="A first round.", pinned=True, by=lucia)
+        question = db.session.get(PromptQuestion, topic.question_ids[0])
+        save_conclusion(question, source=f"Heard: #p{first.id}.", by=lucia)
+        save_conclusion(question, source=f"Heard first: #p{first.id}.", by=lucia)
         lock_topic(topic_row, by=lucia, reason="Time for the summary.")
         db.session.commit()
     return SimpleNamespace(
@@ -122,6 +127,7 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
         "username": [viewer or READER],
         "slug": [world.dialogue.slug],
         "topic_id": [str(world.topic.id)],
+        "question_id": [str(world.topic.question_ids[0])],
         "post_id": [str(post.id) for post in world.posts],
         "notification_id": [str(n) for n in notification_ids] or ["1"],
         "message_id": ["1"],

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from forum import people
 from forum.accounts import services as accounts
+from forum.conclusions.services import concluded_questions
 from forum.dialogues import services
 from forum.dialogues.forms import (
     STATE_NAMES,
@@ -18,7 +19,8 @@ from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
 from forum.notifications.services import is_following
-from forum.permissions import require
+from forum.permissions import can, require
+from forum.summaries import staleness
 from forum.summaries.services import find_summary
 from forum.topics.services import list_topics
 
@@ -50,6 +52,11 @@ def show(slug: str):
     reader = current_user if current_user.is_authenticated else None
     topics = list_topics(dialogue, user=reader, page=page, per_page=TOPICS_PER_PAGE)
     summary = find_summary(dialogue)
+    if summary is not None and not summary.is_pinned:
+        summary = None
+    stale = None
+    if summary is not None and can("summarise", dialogue):
+        stale = staleness.of_dialogue(dialogue, summary)
     own, form = None, None
     if dialogue.pseudonymous and reader is not None:
         own = people.pseudonym(dialogue.id, reader.id)
@@ -61,9 +68,11 @@ def show(slug: str):
         following=is_following(reader, dialogue) if reader else None,
         dialogue=dialogue,
         topics=topics,
+        concluded=concluded_questions(topic.id for topic in topics),
         page=page,
         pages=pages,
-        summary=summary if summary and summary.is_pinned else None,
+        summary=summary,
+        stale=stale,
     )
 
 

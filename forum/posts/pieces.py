@@ -13,9 +13,10 @@ def posts_html(rows, *, topic_id: int, numbers: dict, read_before: int | None, f
                cited: dict, reply: bool, moderator: bool) -> Markup:  # fmt: skip
     """The posts of one page of a topic.
 
-    numbers maps question ids to their numbers, cited maps post ids to where the summary citing
-    them is; read_before is the last post number the reader had read (None if anonymous). A
-    reader's own posts are never new to them, whichever device they wrote them on.
+    numbers maps question ids to their numbers, cited maps post ids to the texts citing them
+    (forum.topics.views._citing); read_before is the last post number the reader had read
+    (None if anonymous). A reader's own posts are never new to them, whichever device they
+    wrote them on.
     """
     post = renderer("posts/_post.html", "post")
     reader = current_user._get_current_object()

@@ -47,7 +47,8 @@ def pinned_for_topic(topic: Topic) -> tuple[Summary | None, Summary | None]:
 
 
 def cite(source: str, target: Topic | Dialogue) -> list[int]:
-    """The posts a summary cites ('#p123' or a permalink) that belong to target."""
+    """The posts a text (a summary, a conclusion) cites ('#p123' or a permalink) that belong to
+    target and are not hidden."""
     numbers = {int(n) for n in CITATION.findall(source)} | {
         int(n) for n in PERMALINK.findall(source)
     }

@@ -5,16 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import people
+from forum.conclusions.services import conclusions_by_question
 from forum.dialogues.forms import offer_first_pseudonym
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
 from forum.notifications.services import is_following
-from forum.permissions import reply_refusal, require
+from forum.permissions import can, reply_refusal, require
 from forum.posts import reading
 from forum.posts.forms import ReplyForm
 from forum.posts.services import page_of_post, post_by_number
+from forum.summaries import staleness
 from forum.summaries.services import pinned_for_topic
 from forum.topics import services
 from forum.topics.forms import NewTopicForm, TopicForm
@@ -143,12 +145,10 @@ def show(topic_id: int, slug: str | None):
         form.set_questions(questions)
         offer_first_pseudonym(form, topic.dialogue, current_user)
     summary, dialogue_summary = pinned_for_topic(topic)
-    cited = {}  # post id -> where the summary citing it is
-    if dialogue_summary is not None:
-        there = url_for("dialogues.show", slug=topic.dialogue.slug, _anchor="summary")
-        cited.update(dict.fromkeys(dialogue_summary.cited_post_ids, there))
-    if summary is not None:
-        cited.update(dict.fromkeys(summary.cited_post_ids, "#summary"))
+    conclusions = conclusions_by_question([topic.id])
+    stale = {}
+    if (summary is not None or conclusions) and can("summarise", topic):
+        stale = staleness.of_topic(topic, summary, conclusions)
     page_html = render_template(
         "topics/show.html",
         topic=topic,
@@ -164,7 +164,9 @@ def show(topic_id: int, slug: str | None):
         form=form,
         reply_refusal=refusal,
         summary=summary,
-        cited=cited,
+        conclusions=conclusions,
+        stale=stale,
+        cited=_citing(topic, summary, dialogue_summary, questions, conclusions),
         following=following,
     )
     if read_before is not None:
@@ -173,3 +175,21 @@ def show(topic_id: int, slug: str | None):
         if services.mark_read(current_user, topic, read_before=read_before, shown=shown):
             db.session.commit()
     return page_html
+
+
+def _citing(topic, summary, dialogue_summary, questions, conclusions) -> dict:
+    """Where each post is cited: post id -> (address, question number or None for a summary)
+    pairs; the topic's summary (else the dialogue's) first, then the conclusions in order."""
+    cited: dict[int, tuple] = {}
+    if dialogue_summary is not None:
+        there = url_for("dialogues.show", slug=topic.dialogue.slug, _anchor="summary")
+        cited.update(dict.fromkeys(dialogue_summary.cited_post_ids, ((there, None),)))
+    if summary is not None:
+        cited.update(dict.fromkeys(summary.cited_post_ids, (("#summary", None),)))
+    for question in questions:
+        conclusion = conclusions.get(question.id)
+        if conclusion is not None:
+            place = (f"#conclusion-{question.id}", question.number)
+            for post_id in conclusion.cited_post_ids:
+                cited[post_id] = (*cited.get(post_id, ()), place)
+    return cited
