@@ -3,9 +3,9 @@
 The JSON (data.json) is for programs, complete and exact; the Markdown (posts.md) is for
 reading: every post with its earlier versions, under its dialogue and topic. The archive holds
 only what is the person's own: their profile, logins (when, never where from: the forum keeps
-no client address), posts with their history, topics and summaries they wrote, reports and
-appeals they made, their notifications, follows, pseudonyms and facilitator roles, and the
-moderation acts that concern them. Other people appear only as the dialogue shows them.
+no client address), posts with their history, topics, summaries and conclusions they wrote,
+reports and appeals they made, their notifications, follows, pseudonyms and facilitator roles,
+and the moderation acts that concern them. Other people appear only as the dialogue shows them.
 """
 
 import io
@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import User, UserSession
 from forum.clock import utcnow
+from forum.conclusions.models import Conclusion
 from forum.dialogues.models import Dialogue, Facilitator, Pseudonym
 from forum.extensions import db
 from forum.mail.services import absolute_url
@@ -117,6 +118,12 @@ def collect(user: User) -> dict:
                 **_row(summary, "source", "created_at", "updated_at"),
             }
             for summary in summaries
+        ],
+        "conclusions_written": [
+            _row(conclusion, "topic_id", "question_id", "source", "created_at", "updated_at")
+            for conclusion in db.session.scalars(
+                select(Conclusion).where(Conclusion.author_id == uid).order_by(Conclusion.id)
+            )
         ],
         "reports_made": [
             _row(report, "post_id", "reason", "note", "created_at", "status", "resolution_note")

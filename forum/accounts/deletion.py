@@ -8,10 +8,11 @@ their pseudonyms go too (the number stays, so "Participant 7" is nobody else lat
 
 What they wrote in the dialogues follows their choice: KEEP leaves the text under "A former
 participant"; REMOVE empties their posts (subject, text, content note, earlier versions), and
-a placeholder takes their place, so the replies to them stay in their threads; summaries that
-cite them strike the citation out. Topics they opened and summaries they wrote stay either way:
-other people's words hang on them. What they wrote to the moderators (reports' notes, appeals'
-statements) is erased; the decisions and the public log stay, as the forum's accountability.
+a placeholder takes their place, so the replies to them stay in their threads; summaries and
+conclusions that cite them strike the citation out. Topics they opened and summaries and
+conclusions they wrote stay either way: other people's words hang on them. What they wrote to
+the moderators (reports' notes, appeals' statements) is erased; the decisions and the public
+log stay, as the forum's accountability.
 
 `HANDLED` names what happens to every column that holds a user id; a test fails when a table
 gains one that is not named here (tests/accounts/test_deletion.py).
@@ -141,8 +142,8 @@ def delete_account(user: User, *, posts: Posts) -> None:
 
 
 def _remove_posts(user: User) -> set[int]:
-    """Empty the person's posts and their earlier versions; strike out summaries' citations.
-    Return the ids of the posts emptied."""
+    """Empty the person's posts and their earlier versions; strike out the citations of them in
+    summaries and conclusions. Return the ids of the posts emptied."""
     removed = set(db.session.scalars(select(Post.id).where(Post.author_id == user.id)))
     if not removed:
         return removed
@@ -156,28 +157,30 @@ def _remove_posts(user: User) -> set[int]:
         .values(subject="", body_source="", body_html="", content_note="", removed_at=utcnow())
     )
     citing = [
-        summary
-        for summary in db.session.scalars(select(Summary))
-        if removed.intersection(summary.cited_post_ids or ())
+        citing_text
+        for model in (Summary, Conclusion)
+        for citing_text in db.session.scalars(select(model))
+        if removed.intersection(citing_text.cited_post_ids or ())
     ]
-    cited = {post_id for summary in citing for post_id in summary.cited_post_ids}
+    cited = {post_id for citing_text in citing for post_id in citing_text.cited_post_ids}
     struck = set(
         db.session.scalars(
             select(Post.id).where(Post.id.in_(list(cited)), Post.removed_at.is_not(None))
         )
-    )  # one query for every summary, with the posts removed before (their citations stay struck)
-    for summary in citing:
-        summary.html = text.strike_removed(text.render_stored(summary.source), struck)
-        _mark(summary)
+    )  # one query for every summary and conclusion, with the posts removed before (their
+    # citations stay struck)
+    for citing_text in citing:
+        citing_text.html = text.strike_removed(text.render_stored(citing_text.source), struck)
+        _mark(citing_text)
     return removed
 
 
-def _mark(summary: Summary) -> None:
-    if summary.topic_id is not None:
-        topic = db.session.get(Topic, summary.topic_id)
+def _mark(citing: Summary | Conclusion) -> None:
+    if citing.topic_id is not None:
+        topic = db.session.get(Topic, citing.topic_id)
         mark_changed(dialogue_id=topic.dialogue_id, topic_id=topic.id)
     else:
-        mark_changed(dialogue_id=summary.dialogue_id)
+        mark_changed(dialogue_id=citing.dialogue_id)
 
 
 def _quote_header(name: str) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from forum.accounts.models import Role
 from forum.accounts.services import find_by_username, request_password_reset
+from forum.conclusions.services import save_conclusion
 from forum.dialogues.models import Dialogue
 from forum.dialogues.services import assign_facilitator
 from forum.extensions import db
@@ -17,7 +18,7 @@ from forum.people import choose
 from forum.posts.models import Post
 from forum.posts.services import edit_post, quotation
 from forum.summaries.services import save_summary
-from forum.topics.models import Topic
+from forum.topics.models import PromptQuestion, Topic
 
 
 @pytest.fixture
@@ -76,6 +77,11 @@ def world(app, create_user, create_dialogue, create_topic, create_post):
             db.session.get(Topic, topic.id),
             source=f"As #p{words.id} said, and #p{other.id}.",
             pinned=True,
+            by=find_by_username("lucia"),
+        )
+        save_conclusion(
+            db.session.get(PromptQuestion, topic.question_ids[0]),
+            source=f"Heard in #p{other.id} and #p{words.id}.",
             by=find_by_username("lucia"),
         )
         request_password_reset("zqxperson@example.org", language="en")

@@ -3,7 +3,8 @@
 The world below gives the person a trace in every table that can hold one (a post and its
 revision, a quote of them by someone else, a pseudonym they chose and a post under it, a
 report, an appeal, follows, notifications, a login, queued mail, a facilitator's role, a
-summary citing them); after the deletion every text column of every table is read back.
+summary and a conclusion citing them); after the deletion every text column of every table is
+read back.
 """
 
 import pytest
@@ -131,6 +132,10 @@ def test_removed_posts_leave_a_placeholder_their_replies_and_a_struck_citation(a
     assert f'<del class="removed-citation"><a href="/p/{world.words.id}"' in summary
     assert "Struck-out citations lead to posts whose authors removed" in summary
     assert '<del class="removed-citation">' not in summary.split(f"#p{world.words.id}</a>")[1]
+    conclusion = page.split('class="conclusion"')[1].split("</section>")[0]
+    assert f'<del class="removed-citation"><a href="/p/{world.words.id}"' in conclusion
+    assert "Struck-out citations lead to posts whose authors removed" in conclusion
+    assert conclusion.count('<del class="removed-citation">') == 1  # the other post's stays
     feed = app.test_client().get(f"/t/{world.topic.id}/feed.rss").text
     assert "Its author removed the text" not in feed and "Zq" not in feed
     pseudonymous = app.test_client().get(world.hidden_topic.url).text
