@@ -96,3 +96,23 @@ def test_the_demo_shows_search_in_its_three_languages(app, client):
     assert len(french) >= 2
     assert all("<mark>médiatrice</mark>" in snippet for snippet in french)
     assert '<p class="snippet" lang="en">' not in page
+
+
+def test_demo_shows_conclusions_and_its_facilitator_a_stale_summary(app, client):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    topic = client.get("/t/1", follow_redirects=True).text
+    questions = topic.split('<ol class="questions">')[1].split("</ol>")[0]
+    assert questions.count('class="conclusion"') == 3 and "open the door" in questions
+    assert "cited in the conclusion to Q1" in topic and "edited once" in questions
+    overview = client.get("/d/men-as-allies").text
+    assert overview.count('<div class="conclusion">') == 3
+    safety = client.get("/t/2", follow_redirects=True).text
+    assert "Interim summary" in safety and "since this summary" not in safety
+    password = re.search(r"^\s+facilitator\s+(\S+)", result.output, re.M).group(1)
+    client.login("facilitator", password)
+    safety = client.get("/t/2", follow_redirects=True).text
+    notice = safety.split('id="summary"')[1].split('<div class="staleness')[1].split("</div>")[0]
+    assert "4 posts since this summary was last edited." in notice
+    assert "A post it cites was edited or hidden since:" in notice and "(edited)" in notice
+    assert "Cites 3 of 7 participants." in notice
+    assert "<p>Babar Khan, David Okello, Jean-Baptiste Nkurunziza, Lucía Pérez</p>" in notice

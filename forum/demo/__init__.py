@@ -12,12 +12,14 @@ from forum import people as people_module
 from forum.accounts import services
 from forum.accounts.models import Role, User
 from forum.clock import utcnow
+from forum.conclusions import services as conclusions
 from forum.demo import content
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.moderation.models import LogEntry
 from forum.posts import services as posts
+from forum.posts.models import Post, PostRevision
 from forum.summaries import services as summaries
 from forum.topics import services as topics
 
@@ -105,20 +107,53 @@ def load_dialogue(people: dict[str, User]) -> None:
             post.created_at = topic.last_activity_at = opened + timedelta(minutes=item["minutes"])
             written[item["key"]] = post
         dialogue.last_activity_at = topic.last_activity_at
+        for item in spec["posts"]:
+            if item.get("edit"):
+                at = opened + timedelta(minutes=item["edit"]["minutes"])
+                add_words(written[item["key"]], unwrap(item["edit"]["addition"]), at=at)
+        # Summaries and conclusions are written the day after the last post, unless dated.
+        written_at = topic.last_activity_at + timedelta(hours=18)
         if spec.get("summary"):
             summary = summaries.save_summary(
                 topic,
-                source=unwrap(cite_keys(spec["summary"], written)),
+                source=cite_keys(unwrap(spec["summary"]), written),
                 pinned=True,
                 by=people[spec["author"]],
             )
-            summary.created_at = summary.updated_at = topic.last_activity_at + timedelta(hours=18)
+            if spec.get("summary_minutes"):
+                written_at = opened + timedelta(minutes=spec["summary_minutes"])
+            summary.created_at = summary.updated_at = written_at
             pin = db.session.scalars(select(LogEntry).order_by(LogEntry.id.desc())).first()
             pin.created_at = summary.created_at
+        for number, versions in spec.get("conclusions", {}).items():
+            versions = [versions] if isinstance(versions, str) else versions
+            for source in versions:
+                conclusion = conclusions.save_conclusion(
+                    topic.questions[number - 1],
+                    source=cite_keys(unwrap(source), written),
+                    by=people[spec["author"]],
+                )
+            conclusion.created_at = conclusion.updated_at = written_at
+            for revision in conclusions.revisions(conclusion):
+                revision.created_at = written_at
         if spec.get("lock_reason"):
             entry = moderation.lock_topic(topic, by=people["moderator"], reason=spec["lock_reason"])
             topic.locked_at = entry.created_at = topic.last_activity_at + timedelta(hours=20)
     db.session.flush()
+
+
+def add_words(post: Post, words: str, *, at) -> None:
+    """Add words to a post, as its author edits it at that time."""
+    posts.edit_post(
+        post,
+        by=post.author,
+        body=f"{post.body_source}\n\n{words}",
+        subject=post.subject,
+        prompt_id=post.prompt_id,
+    )
+    post.edited_at = at
+    for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)):
+        revision.created_at = at
 
 
 def load_pseudonymous(people: dict[str, User]) -> None:

@@ -1,8 +1,11 @@
 """Demonstration content: one facilitated dialogue, written for this project.
 
 All people, organisations and situations below are fictional. Post bodies and summaries are
-Markdown; a summary cites a post with the placeholder ``{p:KEY}``, where KEY is a post key. A
-post is in the language its author writes in (forum.demo.WRITES_IN) unless it says otherwise.
+Markdown; a summary or a conclusion cites a post with the placeholder ``{p:KEY}``, where KEY is
+a post key. A post is in the language its author writes in (forum.demo.WRITES_IN) unless it
+says otherwise. A topic's "conclusions" map question numbers to a text, or to its versions
+(earlier first); "summary_minutes" dates its summary (else after the last post); a post's
+"edit" adds words to it that many minutes after the topic opened.
 """
 
 from textwrap import dedent
@@ -84,6 +87,30 @@ TOPICS = [
         Contributions came in English, French and Spanish; several participants translated
         for one another, and we thank them.
         """),
+        "conclusions": {
+            1: dedent("""\
+            Men's support matters most at the threshold, and only for a while: **open the door,
+            then step back** ({p:amina1}, {p:babar1}). Not needed: protectors, all-male panels,
+            workshops about women designed without them. Needed: childcare, men challenging
+            harassment among men, and giving up the seat ({p:sofia4}, {p:babar3}).
+            """),
+            2: dedent("""\
+            What helped was defending *the process*, not the person ({p:jean2}). Mixed teams
+            agree on signals before a session and debrief after it ({p:moderator1},
+            {p:amina3}).
+            """),
+            # Earlier versions first: the page shows "edited once" and its history.
+            3: [
+                dedent("""\
+                Men's networks should answer to women's organisations ({p:moderator2}).
+                """),
+                dedent("""\
+                Accountability runs towards women's organisations: they set the agenda and sign
+                or co-sign the agreements ({p:sofia3}, {p:david3}), with a written commitment
+                and a real power to say no ({p:moderator2}).
+                """),
+            ],
+        },
         # The demo is in three languages; the banner above the topic shows the reason, and
         # the summary comes after the prompt questions, below it.
         "lock_reason": (
@@ -707,18 +734,18 @@ TOPICS = [
         - A phone tree with check-in calls and a code word ({p:amina5}).
         - Logging every incident from the first message, with a trusted colleague keeping a
           copy.
-        - Men challenging the sharing of images in group chats, after asking the woman
-          concerned what she wants.
+        - Men challenging the sharing of images in group chats.
 
-        ### What needs to change
+        ### Still open
 
-        - A safety budget line in every project, including phone credit and transport.
-        - Rapid response funds that are truly rapid: requests in French, Spanish or by phone,
-          payment by mobile money, and trust in partner organisations ({p:amina6}).
+        We have heard little yet on the third question: what networks, donors and male allies
+        should do differently when a mediator is threatened. Please add your experience.
 
         Contributions so far have come in English, French and Spanish, with participants
         offering translations and tools to one another.
         """),
+        # Written early in the conversation, and not updated since: its facilitators see it.
+        "summary_minutes": 480,
         "lock_reason": None,
         "posts": [
             {
@@ -794,6 +821,14 @@ TOPICS = [
                 Les bailleurs ne le prévoient presque jamais.
                 """),
                 "minutes": 200,
+                # Edited after the summary citing it: its facilitators see it.
+                "edit": {
+                    "minutes": 640,
+                    "addition": dedent("""\
+                    *Ajout : depuis le mois dernier, nous changeons le mot de code chaque mois,
+                    et seules deux collègues le connaissent.*
+                    """),
+                },
             },
             {
                 "key": "jean4",
