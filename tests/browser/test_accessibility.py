@@ -23,6 +23,10 @@ stick out sideways (Reflow, WCAG 1.4.10; the OVERFLOW check of conftest.py). The
 - public log: with lock, hide, pin, slow mode and suspension entries (anonymous)
 - hide a post, lock a topic, suspend (a moderator)
 - new topic, summary editor (the dialogue's facilitator)
+- topic and dialogue as their facilitator sees them: conclusions under the questions with the
+  editing links, and beside the summaries and conclusions how stale they are, with the people
+  not yet cited
+- conclusion editor (the facilitator), conclusion history (anonymous)
 - new dialogue, edit dialogue, facilitators, code of conduct editor, role change (an
   administrator)
 - appeals: an open appeal against another moderator's hide, with its decision form (an
@@ -53,6 +57,7 @@ import pytest
 
 from forum import people as forum_people
 from forum.accounts import services as accounts
+from forum.conclusions import services as conclusions
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.mail.models import MailState
@@ -101,6 +106,10 @@ PAGES = [
     ("suspend", "moderator", "/u/{babar}/suspend"),
     ("new topic", "facilitator", "/d/{dialogue}/new-topic"),
     ("summary editor", "facilitator", "/t/{topic}/summary"),
+    ("topic, its facilitator", "facilitator", "{topic_url}"),
+    ("dialogue, its facilitator", "facilitator", "/d/{dialogue}"),
+    ("conclusion editor", "facilitator", "/t/{topic}/questions/{question}/conclusion"),
+    ("conclusion history", None, "/t/{topic}/questions/{question}/conclusion/history"),
     ("new dialogue", "admin", "/dialogues/new"),
     ("edit dialogue", "admin", "/d/{dialogue}/edit"),
     ("facilitators", "admin", "/d/{dialogue}/facilitators"),
@@ -200,6 +209,8 @@ def site(forum):
         summaries.save_summary(
             dialogue, source="Men listen, then act.", pinned=True, by=facilitator
         )
+        for source in ("Listening first.", f"Those who listen *first* (#p{first.id})."):
+            conclusions.save_conclusion(topic.questions[0], source=source, by=facilitator)
         moderation.set_slow_mode(topic, by=moderator, minutes=5, reason="A heated day.")
         locked = topics.open_topic(
             dialogue,
@@ -254,6 +265,7 @@ def site(forum):
             dialogue=dialogue.slug,
             topic=topic.id,
             topic_url=f"/t/{topic.id}/{topic.slug}",
+            question=topic.questions[0].id,
             locked_url=f"/t/{locked.id}/{locked.slug}",
             first=first.id,
             second=second.id,
