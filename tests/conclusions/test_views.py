@@ -68,7 +68,9 @@ def test_editing_keeps_the_earlier_text_readable_by_everyone(app, client, dialog
     topic = dialogue_setup.topic
     client.login("lucia")
     client.submit(conclusion_url(topic), {"source": "First version"})
+    feed = client.get(f"/t/{topic.id}/feed.rss").headers["ETag"]
     client.submit(conclusion_url(topic), {"source": "Second version"})
+    assert client.get(f"/t/{topic.id}/feed.rss").headers["ETag"] != feed  # its validator moved
     client.submit(conclusion_url(topic), {"source": "Second version"})  # unchanged: no revision
     page = client.get(topic.url).text
     history = f"{conclusion_url(topic)}/history"
