@@ -10,9 +10,10 @@ from forum.extensions import db
 from forum.forms import form_page
 from forum.moderation.services import ModerationError
 from forum.permissions import require
-from forum.summaries import services
+from forum.summaries import services, staleness
 from forum.summaries.forms import SummaryForm
 from forum.topics.links import topic_url
+from forum.topics.models import Topic
 from forum.topics.services import find_topic
 
 bp = Blueprint("summaries", __name__)
@@ -64,8 +65,20 @@ def edit(topic_id: int | None, slug: str | None):
                 db.session.commit()
                 flash(_("The summary is saved."), "success")
                 return redirect(back + "#summary")
+    stale = None
+    if summary is not None:
+        if isinstance(target, Topic):
+            stale = staleness.of_topic(target, summary, {})["summary"]
+        else:
+            stale = staleness.of_dialogue(target, summary)
     return form_page(
-        "summaries/edit.html", form, target=target, back=back, preview=preview, summary=summary
+        "summaries/edit.html",
+        form,
+        target=target,
+        back=back,
+        preview=preview,
+        summary=summary,
+        stale=stale,
     )
 
 

@@ -112,6 +112,8 @@ def test_a_facilitator_sees_what_changed_since_the_summary(app, client, stale):
     assert "Not yet cited: 3 people" in text
     assert "<p>Babar Khan, Lucía Pérez, Omar Saleh</p>" in text
     assert "Chen" not in text
+    editor = client.get(f"/t/{stale.topic.id}/summary").text  # where it is rewritten
+    assert f"{since} posts since this summary was last edited." in editor
 
 
 def test_a_facilitator_sees_what_changed_since_a_conclusion(app, client, stale):
@@ -214,4 +216,5 @@ def test_a_dialogue_summary_counts_across_its_topics(
     text = notice(client.get("/d/men-as-allies").text, 'id="summary"')
     assert "2 posts since this summary was last edited." in text
     assert "Cites 1 of 2 participants." in text and "<p>Babar Khan</p>" in text
+    assert "Cites 1 of 2 participants." in client.get("/d/men-as-allies/summary").text
     assert STALE_SUMMARY not in app.test_client().get("/d/men-as-allies").text
