@@ -32,6 +32,8 @@ def render_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code < 500 and error.description != type(error).description:
+        message = error.description  # what the view said was wrong (abort(404, "..."))
     if request_ctx.url_adapter is None:
         # The Host header was unusable, so no link of the page can be built: say it plainly.
         return Response(f"{title}\n\n{message}\n", code, mimetype="text/plain")

@@ -154,6 +154,14 @@ MATRIX = {
     ("/search", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
+    # A dialogue's report and its exports: its facilitators and the moderators (and every
+    # reader of an archived dialogue whose admins allow it: tests/exports).
+    ("/d/<slug>/report", "GET"): FACILITATORS,
+    ("/d/<slug>/report.<format>", "GET"): FACILITATORS,
+    ("/d/<slug>/report/<table>.csv", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report.<format>", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report/<table>.csv", "GET"): FACILITATORS,
 }
 
 
@@ -208,6 +216,8 @@ def url_of(rule: str, world) -> str:
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
         "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again
         "<int:appeal_id>": str(world.appeal_id),
+        "<format>": "json",
+        "<table>": "posts",
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

@@ -6,7 +6,9 @@ app (from its URL map, so a new route is read without a line here), every feed a
 as each kind of person, and fails on any trace of the accounts of those who took part.
 """
 
+import io
 import re
+import zipfile
 from types import SimpleNamespace
 
 import pytest
@@ -125,6 +127,8 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
         "post_id": [str(post.id) for post in world.posts],
         "notification_id": [str(n) for n in notification_ids] or ["1"],
         "message_id": ["1"],
+        "format": ["html", "md", "json", "zip"],
+        "table": ["posts", "people", "questions", "summaries", "log"],
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["slug"] = [world.topic.slug]
@@ -135,6 +139,14 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
             PLACEHOLDER.sub(value, url, count=1) for url in urls for value in values[name]
         ]  # fmt: skip
     return urls
+
+
+def readable(response) -> str:
+    """A response's text; a zip's, the text of every file in it (the CSV tables of a report)."""
+    if response.mimetype != "application/zip":
+        return response.get_data(as_text=True)
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
 
 
 # Views of a page that show people differently from its plain address.
@@ -186,7 +198,7 @@ def test_nothing_ties_a_pseudonym_to_an_account_on_any_page_feed_or_mail(app, sm
                         post=pseudonymous.first.id, slug=pseudonymous.dialogue.slug
                     )
                     response = client.get(url + extra, follow_redirects=True)
-                    body = response.get_data(as_text=True)
+                    body = readable(response)
                     response.close()
                     assert response.status_code < 500, (role, url + extra)
                     found = leaks(body, viewer=viewer)

@@ -15,6 +15,7 @@ from forum.extensions import db
 from forum.slugs import SLUG_RE
 
 TITLE_MAX = 200
+LICENCE_MAX = 200
 DESCRIPTION_MAX = text.MAX_LENGTH
 
 
@@ -51,6 +52,13 @@ def _check_title(title: str) -> str:
     return title
 
 
+def _check_licence(licence: str) -> str:
+    licence = " ".join(licence.split())
+    if len(licence) > LICENCE_MAX:
+        raise DialogueError(_l("A licence has at most %(n)d characters.", n=LICENCE_MAX))
+    return licence
+
+
 def create_dialogue(
     *,
     slug: str,
@@ -60,6 +68,8 @@ def create_dialogue(
     allow_participant_topics: bool = False,
     pseudonymous: bool = False,
     closes_at: datetime | None = None,
+    licence: str = "",
+    readers_may_export: bool = False,
     by: User | None,
 ) -> Dialogue:
     """Create a dialogue; its slug becomes its permanent address."""
@@ -70,6 +80,8 @@ def create_dialogue(
         allow_participant_topics=allow_participant_topics,
         pseudonymous=pseudonymous,
         closes_at=closes_at,
+        licence=_check_licence(licence),
+        readers_may_export=readers_may_export,
         created_by_id=by.id if by else None,
     )
     _set_description(dialogue, description)
@@ -91,6 +103,8 @@ def update_dialogue(
     allow_participant_topics: bool,
     pseudonymous: bool | None = None,
     closes_at: datetime | None = None,
+    licence: str | None = None,
+    readers_may_export: bool | None = None,
     by: User,
 ) -> Dialogue:
     """Change a dialogue's title, description, state or topic policy (its slug stays).
@@ -115,6 +129,10 @@ def update_dialogue(
     dialogue.state = DialogueState(state)
     dialogue.allow_participant_topics = allow_participant_topics
     dialogue.closes_at = closes_at
+    if licence is not None:
+        dialogue.licence = _check_licence(licence)
+    if readers_may_export is not None:
+        dialogue.readers_may_export = readers_may_export
     _set_description(dialogue, description)
     db.session.flush()
     return dialogue

@@ -105,6 +105,8 @@ def create():
                 allow_participant_topics=form.allow_participant_topics.data,
                 pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
+                licence=form.licence.data or "",
+                readers_may_export=form.readers_may_export.data,
                 by=current_user,
             )
         except services.DialogueError as exc:
@@ -135,6 +137,8 @@ def edit(slug: str):
                 allow_participant_topics=form.allow_participant_topics.data,
                 pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
+                licence=form.licence.data or "",
+                readers_may_export=form.readers_may_export.data,
                 by=current_user,
             )
         except services.PseudonymityFixed as exc:
