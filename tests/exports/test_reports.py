@@ -217,3 +217,23 @@ def test_the_command_writes_each_format_to_a_file(app, harvest, tmp_path):
         assert check(path), kind
     missing = runner.invoke(args=["export", "dialogue", "nowhere", "--output", "x.json"])
     assert missing.exit_code != 0 and "There is no dialogue 'nowhere'" in missing.output
+
+
+def test_the_licence_an_admin_sets_is_on_every_export(app, harvest):
+    admin = _as(app, "nadia")
+    form = {"title": "Men as allies", "description": "About support.", "state": "open"}
+    edit = f"/d/{harvest.slug}/edit"
+    too_long = admin.submit(edit, {**form, "licence": "x" * 201})
+    assert too_long.status_code == 422
+    assert "Field cannot be longer than 200 characters." in too_long.text
+    assert "About support.</textarea>" in too_long.text  # nothing typed is lost
+    assert admin.submit(edit, {**form, "licence": "CC BY 4.0"}).status_code == 302
+    client = _as(app, "lucia")
+    assert (
+        json.loads(client.get(f"/d/{harvest.slug}/report.json").data)["datacard"]["licence"]
+        == "CC BY 4.0"
+    )
+    assert "- **Licence**: CC BY 4.0" in client.get(f"/d/{harvest.slug}/report.md").text
+    assert (
+        'licence: "CC BY 4.0"' in _unzip(client.get(f"/d/{harvest.slug}/report.zip"))["DATACARD.md"]
+    )
