@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from forum import people, text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
 from forum.extensions import db
@@ -116,6 +117,8 @@ def update_dialogue(
     dialogue.allow_participant_topics = allow_participant_topics
     dialogue.closes_at = closes_at
     _set_description(dialogue, description)
+    # Its feed and the API show its title, description and state (forum.changes).
+    mark_changed(dialogue_id=dialogue.id)
     db.session.flush()
     return dialogue
 
@@ -143,6 +146,7 @@ def assign_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
     db.session.add(
         Facilitator(dialogue_id=dialogue.id, user_id=user.id, assigned_by_id=by.id if by else None)
     )
+    mark_changed(dialogue_id=dialogue.id)  # the API names its facilitators
     db.session.flush()
     db.session.expire(dialogue, ["facilitators"])
     return True
@@ -156,6 +160,8 @@ def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
         )
     )
     db.session.expire(dialogue, ["facilitators"])
+    if result.rowcount:
+        mark_changed(dialogue_id=dialogue.id)
     return result.rowcount > 0
 
 
