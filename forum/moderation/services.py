@@ -221,8 +221,9 @@ def set_content_note(post: "Post", *, by: User, note: str, reason: str) -> LogEn
     return record(Action.content_note, by=by, reason=reason, **about_post(post))
 
 
-def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
-    """A page of the public log, newest first, with actor, target user, topic and dialogue."""
+def log_page(*, dialogue: Dialogue | None, page: int, per_page: int, before_id: int | None = None):
+    """A page of the public log, newest first, with actor, target user, topic and dialogue
+    (before_id: only the entries older than that one, as the API pages through it)."""
     target = TARGET_USER
     query = (
         select(
@@ -245,6 +246,8 @@ def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
     )
     if dialogue is not None:
         query = query.where(LogEntry.dialogue_id == dialogue.id)
+    if before_id is not None:
+        query = query.where(LogEntry.id < before_id)
     rows = [
         people.Named(row, ("actor", "target"), pseudonymous=bool(row.pseudonymous))
         for row in db.session.execute(query)
