@@ -154,6 +154,15 @@ MATRIX = {
     ("/search", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
+    # The read-only JSON API: what the pages show everyone, the same for everyone.
+    ("/api/v1/", "GET"): ALL,
+    ("/api/v1/dialogues", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>/topics", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>/posts", "GET"): ALL,
+    ("/api/v1/posts/<int:post_id>", "GET"): ALL,
+    ("/api/v1/moderation/log", "GET"): ALL,
 }
 
 
