@@ -33,7 +33,6 @@ JSON_TYPE = "application/json"
 
 MESSAGES = {
     400: _l("The request could not be understood."),
-    403: _l("You do not have permission to do this."),
     404: _l("There is nothing at this address in the API."),
     405: _l("The API only answers GET (and HEAD) requests."),
     413: _l("What you sent is larger than the forum accepts."),
