@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from forum.accounts.cli import user_cli
     from forum.accounts.views import bp as accounts_bp
+    from forum.api.views import bp as api_bp
     from forum.backups.cli import backup_command, restore_command
     from forum.conclusions import models as _conclusions  # noqa: F401 (until its views exist)
     from forum.demo import demo_command
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(api_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)
     errors.init_app(app)

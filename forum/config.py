@@ -61,6 +61,8 @@ def from_environment(folder: str) -> dict:
         # A report or export reads a whole dialogue: a few per minute for each address.
         "RATELIMIT_EXPORT": os.environ.get("FORUM_RATELIMIT_EXPORT", "20 per minute"),
         "RATELIMIT_REGISTER": os.environ.get("FORUM_RATELIMIT_REGISTER", "20 per hour"),
+        # Requests to the JSON API per client address, all its addresses together.
+        "RATELIMIT_API": os.environ.get("FORUM_RATELIMIT_API", "300 per minute"),
         # smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: .eml files.
         "MAIL_URL": os.environ.get("FORUM_MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("FORUM_MAIL_FROM")

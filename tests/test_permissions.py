@@ -162,6 +162,15 @@ MATRIX = {
     ("/t/<int:topic_id>/report", "GET"): FACILITATORS,
     ("/t/<int:topic_id>/report.<format>", "GET"): FACILITATORS,
     ("/t/<int:topic_id>/report/<table>.csv", "GET"): FACILITATORS,
+    # The read-only JSON API: what the pages show everyone, the same for everyone.
+    ("/api/v1/", "GET"): ALL,
+    ("/api/v1/dialogues", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>/topics", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>/posts", "GET"): ALL,
+    ("/api/v1/posts/<int:post_id>", "GET"): ALL,
+    ("/api/v1/moderation/log", "GET"): ALL,
 }
 
 

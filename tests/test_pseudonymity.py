@@ -154,6 +154,8 @@ VARIANTS = {
     "/t/<int:topic_id>/<slug>": ["?view=flat", "?view=threaded", "?prompt=1"],
     "/t/<int:topic_id>/reply": ["?to={post}&quote=1", "?to={post}"],
     "/moderation/log": ["?dialogue={slug}"],
+    "/api/v1/moderation/log": ["?dialogue={slug}", "?limit=1"],
+    "/api/v1/topics/<int:topic_id>/posts": ["?limit=1", "?question={question}"],
     # What finds the dialogue's posts (quoted and edited), its summaries, its topic, and the
     # hidden post (for a moderator who asks).
     "/search": [
@@ -195,7 +197,9 @@ def test_nothing_ties_a_pseudonym_to_an_account_on_any_page_feed_or_mail(app, sm
             for url in urls_of(rule, pseudonymous, viewer, ids):
                 for variant in ["", *VARIANTS.get(rule, [])]:
                     extra = variant.format(
-                        post=pseudonymous.first.id, slug=pseudonymous.dialogue.slug
+                        post=pseudonymous.first.id,
+                        slug=pseudonymous.dialogue.slug,
+                        question=pseudonymous.topic.question_ids[0],
                     )
                     response = client.get(url + extra, follow_redirects=True)
                     body = readable(response)

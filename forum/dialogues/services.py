@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from forum import people, text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
 from forum.extensions import db
@@ -134,6 +135,8 @@ def update_dialogue(
     if readers_may_export is not None:
         dialogue.readers_may_export = readers_may_export
     _set_description(dialogue, description)
+    # Its feed and the API show its title, description and state (forum.changes).
+    mark_changed(dialogue_id=dialogue.id)
     db.session.flush()
     return dialogue
 
@@ -161,6 +164,7 @@ def assign_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
     db.session.add(
         Facilitator(dialogue_id=dialogue.id, user_id=user.id, assigned_by_id=by.id if by else None)
     )
+    mark_changed(dialogue_id=dialogue.id)  # the API names its facilitators
     db.session.flush()
     db.session.expire(dialogue, ["facilitators"])
     return True
@@ -174,6 +178,8 @@ def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
         )
     )
     db.session.expire(dialogue, ["facilitators"])
+    if result.rowcount:
+        mark_changed(dialogue_id=dialogue.id)
     return result.rowcount > 0
 
 

@@ -223,7 +223,7 @@ def set_content_note(post: "Post", *, by: User, note: str, reason: str) -> LogEn
 
 def log_query(*, dialogue: Dialogue | None):
     """The public log, newest first, with actor, target user, topic and dialogue: what its
-    page, feed and a dialogue's report show (never reporters nor their notes)."""
+    page, feed, the API and a dialogue's report show (never reporters nor their notes)."""
     target = TARGET_USER
     query = (
         select(
@@ -247,9 +247,13 @@ def log_query(*, dialogue: Dialogue | None):
     return query
 
 
-def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
-    """A page of the public log, newest first."""
-    query = log_query(dialogue=dialogue).limit(per_page + 1).offset((page - 1) * per_page)
+def log_page(*, dialogue: Dialogue | None, page: int, per_page: int, before_id: int | None = None):
+    """A page of the public log, newest first (before_id: only the entries older than that
+    one, as the API pages through it)."""
+    query = log_query(dialogue=dialogue)
+    if before_id is not None:
+        query = query.where(LogEntry.id < before_id)
+    query = query.limit(per_page + 1).offset((page - 1) * per_page)
     rows = [
         people.Named(row, ("actor", "target"), pseudonymous=bool(row.pseudonymous))
         for row in db.session.execute(query)
