@@ -52,11 +52,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from forum.accounts.cli import user_cli
     from forum.accounts.views import bp as accounts_bp
+    from forum.api.views import bp as api_bp
     from forum.backups.cli import backup_command, restore_command
     from forum.conclusions.views import bp as conclusions_bp
     from forum.demo import demo_command
     from forum.dialogues.cli import dialogue_cli
     from forum.dialogues.views import bp as dialogues_bp
+    from forum.exports.cli import export_cli
+    from forum.exports.views import bp as exports_bp
     from forum.feeds.views import bp as feeds_bp
     from forum.mail import delivery as mail_delivery
     from forum.mail.cli import mail_cli
@@ -85,6 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(mail_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(api_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
@@ -95,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(dialogue_cli)
     app.cli.add_command(posts_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)

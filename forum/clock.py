@@ -39,6 +39,11 @@ def _formatted(moment: datetime, kind: str, locale: str, zone: str) -> str:
     )
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A stored UTC time as machines read it (the API): '2026-11-23T10:40:09Z'."""
+    return None if moment is None else moment.isoformat(timespec="seconds") + "Z"
+
+
 def shown(moment: datetime, kind: str = DATETIME) -> str:
     """A stored UTC time as the reader reads it: a date, or a date and time, in their zone.
 

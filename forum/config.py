@@ -58,7 +58,11 @@ def from_environment(folder: str) -> dict:
         "RATELIMIT_LOGIN_ACCOUNT": os.environ.get(
             "FORUM_RATELIMIT_LOGIN_ACCOUNT", "5 per minute; 30 per hour"
         ),
+        # A report or export reads a whole dialogue: a few per minute for each address.
+        "RATELIMIT_EXPORT": os.environ.get("FORUM_RATELIMIT_EXPORT", "20 per minute"),
         "RATELIMIT_REGISTER": os.environ.get("FORUM_RATELIMIT_REGISTER", "20 per hour"),
+        # Requests to the JSON API per client address, all its addresses together.
+        "RATELIMIT_API": os.environ.get("FORUM_RATELIMIT_API", "300 per minute"),
         # smtp://user:password@host:587 (STARTTLS) or smtps://...:465; empty: .eml files.
         "MAIL_URL": os.environ.get("FORUM_MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("FORUM_MAIL_FROM")

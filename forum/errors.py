@@ -24,20 +24,28 @@ MESSAGES = {
     ),
 }
 HIDDEN_FIELDS = ("csrf_token", "password")
+API = "/api/"  # errors there are answered as JSON (forum.api)
 
 
 def render_error(error: HTTPException):
-    """Render an HTTP error as a page in the site's layout."""
+    """Render an HTTP error as a page in the site's layout (as JSON under /api/)."""
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if request_ctx.url_adapter is None:
+    if code < 500 and error.description != type(error).description:
+        message = error.description  # what the view said was wrong (abort(404, "..."))
+    if request.path.startswith(API):
+        from forum.api.views import answer_error
+
+        response = answer_error(code, error.description)
+    elif request_ctx.url_adapter is None:
         # The Host header was unusable, so no link of the page can be built: say it plainly.
         return Response(f"{title}\n\n{message}\n", code, mimetype="text/plain")
-    response = make_response(
-        render_template("errors/error.html", code=code, title=title, message=message), code
-    )
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, message=message), code
+        )
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

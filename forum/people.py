@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from forum import acts
 from forum.accounts.models import User
-from forum.changes import mark_changed
+from forum.changes import mark_changed, mark_renamed
 from forum.dialogues.models import Dialogue, Pseudonym
 from forum.extensions import db
 
@@ -200,7 +200,9 @@ def choose(dialogue: Dialogue, user: User, name: str) -> Pseudonym:
         if taken is not None:
             raise NameTaken(gettext("Someone in this dialogue already goes by this name."))
     own.name, own.name_key = name or None, key
-    # Feeds show the name: their validators move on (forum.changes).
+    # Feeds and the API show the name: their validators move on (forum.changes), the
+    # dialogue's and those of its topics where the person appears.
+    mark_renamed(user.id, dialogue_id=dialogue.id)
     mark_changed(dialogue_id=dialogue.id)
     db.session.flush()
     return own

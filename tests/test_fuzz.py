@@ -54,7 +54,7 @@ WORDS = [
 ]  # fmt: skip
 QUERY_NAMES = [
     "page", "view", "prompt", "to", "quote", "next", "dialogue", "slug", "topic_id",
-    "_method", "_external", "_anchor", "_scheme", "lang", "q",
+    "_method", "_external", "_anchor", "_scheme", "lang", "q", "cursor", "limit", "question",
 ]  # fmt: skip
 HEADERS = ["Accept-Language", "If-None-Match", "If-Modified-Since", "Referer", "X-Forwarded-For",
            "Host"]  # fmt: skip

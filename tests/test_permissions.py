@@ -158,6 +158,23 @@ MATRIX = {
     ("/search", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
+    # A dialogue's report and its exports: its facilitators and the moderators (and every
+    # reader of an archived dialogue whose admins allow it: tests/exports).
+    ("/d/<slug>/report", "GET"): FACILITATORS,
+    ("/d/<slug>/report.<format>", "GET"): FACILITATORS,
+    ("/d/<slug>/report/<table>.csv", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report.<format>", "GET"): FACILITATORS,
+    ("/t/<int:topic_id>/report/<table>.csv", "GET"): FACILITATORS,
+    # The read-only JSON API: what the pages show everyone, the same for everyone.
+    ("/api/v1/", "GET"): ALL,
+    ("/api/v1/dialogues", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>", "GET"): ALL,
+    ("/api/v1/dialogues/<slug>/topics", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>", "GET"): ALL,
+    ("/api/v1/topics/<int:topic_id>/posts", "GET"): ALL,
+    ("/api/v1/posts/<int:post_id>", "GET"): ALL,
+    ("/api/v1/moderation/log", "GET"): ALL,
 }
 
 
@@ -215,6 +232,8 @@ def url_of(rule: str, world) -> str:
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
         "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again
         "<int:appeal_id>": str(world.appeal_id),
+        "<format>": "json",
+        "<table>": "posts",
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

@@ -7,7 +7,9 @@ its URL map, so a new route is read without a line here), every feed and every m
 kind of person, and fails on any trace of the accounts of those who took part.
 """
 
+import io
 import re
+import zipfile
 from types import SimpleNamespace
 
 import pytest
@@ -131,6 +133,8 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
         "post_id": [str(post.id) for post in world.posts],
         "notification_id": [str(n) for n in notification_ids] or ["1"],
         "message_id": ["1"],
+        "format": ["html", "md", "json", "zip"],
+        "table": ["posts", "people", "questions", "summaries", "log"],
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["slug"] = [world.topic.slug]
@@ -143,11 +147,21 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
     return urls
 
 
+def readable(response) -> str:
+    """A response's text; a zip's, the text of every file in it (the CSV tables of a report)."""
+    if response.mimetype != "application/zip":
+        return response.get_data(as_text=True)
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+
 # Views of a page that show people differently from its plain address.
 VARIANTS = {
     "/t/<int:topic_id>/<slug>": ["?view=flat", "?view=threaded", "?prompt=1"],
     "/t/<int:topic_id>/reply": ["?to={post}&quote=1", "?to={post}"],
     "/moderation/log": ["?dialogue={slug}"],
+    "/api/v1/moderation/log": ["?dialogue={slug}", "?limit=1"],
+    "/api/v1/topics/<int:topic_id>/posts": ["?limit=1", "?question={question}"],
     # What finds the dialogue's posts (quoted and edited), its summaries, its topic, and the
     # hidden post (for a moderator who asks).
     "/search": [
@@ -189,10 +203,12 @@ def test_nothing_ties_a_pseudonym_to_an_account_on_any_page_feed_or_mail(app, sm
             for url in urls_of(rule, pseudonymous, viewer, ids):
                 for variant in ["", *VARIANTS.get(rule, [])]:
                     extra = variant.format(
-                        post=pseudonymous.first.id, slug=pseudonymous.dialogue.slug
+                        post=pseudonymous.first.id,
+                        slug=pseudonymous.dialogue.slug,
+                        question=pseudonymous.topic.question_ids[0],
                     )
                     response = client.get(url + extra, follow_redirects=True)
-                    body = response.get_data(as_text=True)
+                    body = readable(response)
                     response.close()
                     assert response.status_code < 500, (role, url + extra)
                     found = leaks(body, viewer=viewer)

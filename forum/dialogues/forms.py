@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from forum import people, text
 from forum.clock import ZonedDateTimeField, in_zone_note
 from forum.dialogues.models import DialogueState
-from forum.dialogues.services import TITLE_MAX
+from forum.dialogues.services import LICENCE_MAX, TITLE_MAX
 from forum.forms import Form
 
 STATE_NAMES = {
@@ -56,6 +56,21 @@ class DialogueForm(Form):
         description=_l(
             "Not even the facilitators see who is behind a pseudonym. It can be changed only "
             "while nobody has written in the dialogue."
+        ),
+    )
+    licence = StringField(
+        _l("Licence of its report and exports (optional)"),
+        validators=[Length(max=LICENCE_MAX)],
+        description=_l(
+            'Printed on the report and in every export, e.g. "CC BY 4.0". Empty: the exports '
+            "say that no licence was set and reuse needs the forum's permission."
+        ),
+    )
+    readers_may_export = BooleanField(
+        _l("Once archived, every reader may read its report and export it"),
+        description=_l(
+            "Otherwise only its facilitators and the moderators can. Hidden posts are never in "
+            "it, and people appear as they do on the pages."
         ),
     )
 

@@ -9,12 +9,14 @@ from sqlalchemy.orm import aliased
 
 from forum import people, text
 from forum.accounts.models import User
+from forum.changes import mark_changed
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, DialogueState, Facilitator
 from forum.extensions import db
 from forum.slugs import SLUG_RE
 
 TITLE_MAX = 200
+LICENCE_MAX = 200
 DESCRIPTION_MAX = text.MAX_LENGTH
 
 
@@ -51,6 +53,13 @@ def _check_title(title: str) -> str:
     return title
 
 
+def _check_licence(licence: str) -> str:
+    licence = " ".join(licence.split())
+    if len(licence) > LICENCE_MAX:
+        raise DialogueError(_l("A licence has at most %(n)d characters.", n=LICENCE_MAX))
+    return licence
+
+
 def create_dialogue(
     *,
     slug: str,
@@ -60,6 +69,8 @@ def create_dialogue(
     allow_participant_topics: bool = False,
     pseudonymous: bool = False,
     closes_at: datetime | None = None,
+    licence: str = "",
+    readers_may_export: bool = False,
     by: User | None,
 ) -> Dialogue:
     """Create a dialogue; its slug becomes its permanent address."""
@@ -70,6 +81,8 @@ def create_dialogue(
         allow_participant_topics=allow_participant_topics,
         pseudonymous=pseudonymous,
         closes_at=closes_at,
+        licence=_check_licence(licence),
+        readers_may_export=readers_may_export,
         created_by_id=by.id if by else None,
     )
     _set_description(dialogue, description)
@@ -91,6 +104,8 @@ def update_dialogue(
     allow_participant_topics: bool,
     pseudonymous: bool | None = None,
     closes_at: datetime | None = None,
+    licence: str | None = None,
+    readers_may_export: bool | None = None,
     by: User,
 ) -> Dialogue:
     """Change a dialogue's title, description, state or topic policy (its slug stays).
@@ -115,7 +130,13 @@ def update_dialogue(
     dialogue.state = DialogueState(state)
     dialogue.allow_participant_topics = allow_participant_topics
     dialogue.closes_at = closes_at
+    if licence is not None:
+        dialogue.licence = _check_licence(licence)
+    if readers_may_export is not None:
+        dialogue.readers_may_export = readers_may_export
     _set_description(dialogue, description)
+    # Its feed and the API show its title, description and state (forum.changes).
+    mark_changed(dialogue_id=dialogue.id)
     db.session.flush()
     return dialogue
 
@@ -143,6 +164,7 @@ def assign_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
     db.session.add(
         Facilitator(dialogue_id=dialogue.id, user_id=user.id, assigned_by_id=by.id if by else None)
     )
+    mark_changed(dialogue_id=dialogue.id)  # the API names its facilitators
     db.session.flush()
     db.session.expire(dialogue, ["facilitators"])
     return True
@@ -156,6 +178,8 @@ def remove_facilitator(dialogue: Dialogue, user: User, *, by: User | None) -> bo
         )
     )
     db.session.expire(dialogue, ["facilitators"])
+    if result.rowcount:
+        mark_changed(dialogue_id=dialogue.id)
     return result.rowcount > 0
 
 

@@ -114,6 +114,8 @@ def create():
                 allow_participant_topics=form.allow_participant_topics.data,
                 pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
+                licence=form.licence.data or "",
+                readers_may_export=form.readers_may_export.data,
                 by=current_user,
             )
         except services.DialogueError as exc:
@@ -144,6 +146,8 @@ def edit(slug: str):
                 allow_participant_topics=form.allow_participant_topics.data,
                 pseudonymous=form.pseudonymous.data,
                 closes_at=form.closes_at.data,
+                licence=form.licence.data or "",
+                readers_may_export=form.readers_may_export.data,
                 by=current_user,
             )
         except services.PseudonymityFixed as exc:

@@ -1,7 +1,6 @@
 """RSS 2.0 feeds that answer conditional GET with 304 after one cheap query."""
 
-import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -9,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from forum.changes import is_fresh, validators
 from forum.dialogues.services import find_dialogue
 from forum.feeds import services
 from forum.fragments import Kept
@@ -49,30 +49,9 @@ def absolute(path: str) -> str:
     return base + path
 
 
-def _http_time(moment: datetime) -> datetime:
-    """A change time rounded up to the second, as HTTP dates carry no fractions."""
-    return moment.replace(microsecond=0) + timedelta(seconds=math.ceil(moment.microsecond / 1e6))
-
-
-def _validators(key: str, changed: datetime | None) -> tuple[str, datetime]:
-    changed = changed or datetime(2000, 1, 1)
-    return f"{key}-{int(changed.timestamp() * 1_000_000)}", _http_time(changed)
-
-
-def _fresh(etag: str, modified: datetime) -> bool:
-    """Whether the client already has this version (If-None-Match wins over If-Modified-Since).
-
-    If-None-Match compares weakly (RFC 9110, 13.1.2): W/"x" names the same version as "x".
-    """
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(etag)
-    since = request.if_modified_since
-    return since is not None and since.replace(tzinfo=None) >= modified
-
-
 def _answer(etag: str, modified: datetime, build) -> Response:
     """304 if the client is up to date, else the feed that build() renders."""
-    if _fresh(etag, modified):
+    if is_fresh(etag, modified):
         response = Response(status=304)
     else:
         # The ETag names the version of everything the feed shows, so a feed built once is
@@ -119,7 +98,7 @@ def topic(topic_id: int):
     changed = services.topic_changed_at(topic_id)
     if changed is None:
         return _missing(_("No such topic."))
-    etag, modified = _validators(f"t{topic_id}", changed)
+    etag, modified = validators(f"t{topic_id}", changed)
     return _answer(etag, modified, lambda: _topic_feed(find_topic(topic_id)))
 
 
@@ -144,7 +123,7 @@ def dialogue(slug: str):
     head = services.dialogue_changed_at(slug)
     if head is None:
         return _missing(_("No such dialogue."))
-    etag, modified = _validators(f"d{head[0]}", head[1])
+    etag, modified = validators(f"d{head[0]}", head[1])
     return _answer(etag, modified, lambda: _dialogue_feed(find_dialogue(slug)))
 
 
@@ -162,7 +141,7 @@ def _dialogue_feed(found) -> str:
 def site():
     """The newest posts across the forum's dialogues."""
     changed = services.site_changed_at()
-    etag, modified = _validators("site", changed)
+    etag, modified = validators("site", changed)
     return _answer(
         etag,
         modified,
@@ -180,7 +159,7 @@ def site():
 def moderation_log():
     """The public moderation log."""
     head = services.log_head()
-    etag, modified = _validators(f"log{head[0] if head else 0}", head[1] if head else None)
+    etag, modified = validators(f"log{head[0] if head else 0}", head[1] if head else None)
     return _answer(
         etag,
         modified,

@@ -221,8 +221,9 @@ def set_content_note(post: "Post", *, by: User, note: str, reason: str) -> LogEn
     return record(Action.content_note, by=by, reason=reason, **about_post(post))
 
 
-def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
-    """A page of the public log, newest first, with actor, target user, topic and dialogue."""
+def log_query(*, dialogue: Dialogue | None):
+    """The public log, newest first, with actor, target user, topic and dialogue: what its
+    page, feed, the API and a dialogue's report show (never reporters nor their notes)."""
     target = TARGET_USER
     query = (
         select(
@@ -240,11 +241,19 @@ def log_page(*, dialogue: Dialogue | None, page: int, per_page: int):
         .outerjoin(Topic, Topic.id == LogEntry.topic_id)
         .outerjoin(Dialogue, Dialogue.id == LogEntry.dialogue_id)
         .order_by(LogEntry.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
     )
     if dialogue is not None:
         query = query.where(LogEntry.dialogue_id == dialogue.id)
+    return query
+
+
+def log_page(*, dialogue: Dialogue | None, page: int, per_page: int, before_id: int | None = None):
+    """A page of the public log, newest first (before_id: only the entries older than that
+    one, as the API pages through it)."""
+    query = log_query(dialogue=dialogue)
+    if before_id is not None:
+        query = query.where(LogEntry.id < before_id)
+    query = query.limit(per_page + 1).offset((page - 1) * per_page)
     rows = [
         people.Named(row, ("actor", "target"), pseudonymous=bool(row.pseudonymous))
         for row in db.session.execute(query)

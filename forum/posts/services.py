@@ -251,6 +251,7 @@ def edit_post(
     if now == (post.subject, post.body_source, post.prompt_id, post.content_note):
         if language != post.language:  # what it says is the same: no revision to keep
             post.language = language
+            mark_changed(dialogue_id=post.topic.dialogue_id, topic_id=post.topic_id)  # the API
             acts.post_edited.send(post, by=by)
         return post
     keep_revision(post, by=by)

@@ -4,21 +4,28 @@ Each runs three times: desktop, a 360 x 740 phone (every page checked for sidewa
 screenshotted) and JavaScript off (see conftest.py).
 """
 
+import csv
+import io
 import re
+import unicodedata
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
 
 import feedparser
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
+from forum import text
 from forum.accounts import services as accounts
 from forum.accounts.models import MailMode
 from forum.clock import utcnow
+from forum.conclusions.models import Conclusion
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.notifications.services import follow
 from forum.posts import services as posts
+from forum.summaries.services import save_summary
 from forum.topics import services as topics
 from tests.browser.conftest import PASSWORD
 
@@ -597,3 +604,51 @@ def test_a_reader_searches_the_topic_opens_a_result_and_lands_on_the_post(
     reader.looked()
     expect(page).to_have_url(re.compile(rf"{re.escape(topic_with_posts.url)}.*#p{post_id}$"))
     expect(page.locator(f"#p{post_id}")).to_contain_text("necesita tiempo y confianza")
+
+
+def test_a_facilitator_prints_the_dialogue_report_and_opens_its_csv(
+    people, cast, forum, topic_with_posts
+):
+    first = topic_with_posts.first
+    with forum.app.app_context():
+        topic = topics.find_topic(topic_with_posts.id)
+        facilitator = accounts.find_by_username(cast.facilitator.username)
+        save_summary(topic, source=f"Listening comes first (#p{first}).", pinned=True,
+                     by=facilitator)  # fmt: skip
+        source = f"Women who lead are listened to first, as #p{first} says."
+        db.session.add(
+            Conclusion(question_id=topic_with_posts.questions[0], topic_id=topic.id,
+                       source=source, html=text.render(source), cited_post_ids=[first],
+                       author_id=facilitator.id)
+        )  # fmt: skip
+        db.session.commit()
+    person = people("facilitator")
+    page = person.page
+    person.log_in(cast.facilitator.username)
+    person.go(f"/d/{cast.dialogue}")
+    page.get_by_role("link", name="The dialogue's report, to print or export").click()
+    person.looked()
+    expect(page.locator("main h1")).to_contain_text("Report: Men as allies")
+
+    # Printed from the browser: A4, no navigation, the questions, conclusion and citations.
+    page.wait_for_load_state()  # the report streams: print it whole, as a person would
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))  # static/report.css
+    width, height = printed.pages[0].mediabox.width, printed.pages[0].mediabox.height
+    assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5  # A4, in points
+    words = " ".join(" ".join(p.extract_text().split()) for p in printed.pages)
+    words = unicodedata.normalize("NFKC", words)  # the PDF's "ﬁ" ligatures as letters
+    for expected in ("Question 1: Who listens?", "Question 3: What changes?",
+                     "Women who lead are listened to first", f"#p{first}",
+                     "We listen to the women who lead.", "Listening comes first"):  # fmt: skip
+        assert expected in words, expected
+    assert "Log out" not in words and "Skip to content" not in words
+
+    # The posts as CSV, downloaded and opened.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="the posts as CSV").click()
+    assert download.value.suggested_filename.endswith("posts.csv")
+    table = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [row["id"] for row in rows] == [str(first), str(topic_with_posts.second)]
+    assert rows[0]["text"] == "We listen to the women who lead."
+    assert rows[0]["author"] == cast.amina.name

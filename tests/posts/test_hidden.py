@@ -51,6 +51,13 @@ def pages(client, topic, post) -> dict[str, str]:
         "search asking for hidden posts": client.get(
             "/search", query_string={"q": "home", "hidden": "1"}
         ).text,
+        "API posts": client.get(f"/api/v1/topics/{topic.id}/posts").text,
+        "API answers": client.get(
+            f"/api/v1/topics/{topic.id}/posts?question={topic.question_ids[0]}"
+        ).text,
+        "API post": client.get(f"/api/v1/posts/{post.id}").text,
+        "API topic": client.get(f"/api/v1/topics/{topic.id}").text,
+        "API log": client.get("/api/v1/moderation/log").text,
     }
 
 

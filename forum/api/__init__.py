@@ -1,0 +1,1 @@
+"""The read-only JSON API at /api/v1/: what the pages show everyone, as data."""
