@@ -26,9 +26,9 @@ def mark_changed(*, dialogue_id: int, topic_id: int | None = None) -> None:
 
 
 def mark_renamed(user_id: int, *, dialogue_id: int | None = None) -> None:
-    """Record that every feed showing this person's name changed (they changed their name; or,
-    given a dialogue, the name they go by there)."""
-    from forum.conclusions.models import Conclusion
+    """Record that every feed and page showing this person's name changed (they changed their
+    name or organisation; or, given a dialogue, the name they go by there)."""
+    from forum.conclusions.models import Conclusion, ConclusionRevision
     from forum.dialogues.models import Dialogue, Facilitator
     from forum.posts.models import Post
     from forum.summaries.models import Summary
@@ -39,6 +39,11 @@ def mark_renamed(user_id: int, *, dialogue_id: int | None = None) -> None:
         Topic.id.in_(select(Post.topic_id).where(Post.author_id == user_id)),
         Topic.id.in_(select(Summary.topic_id).where(Summary.author_id == user_id)),
         Topic.id.in_(select(Conclusion.topic_id).where(Conclusion.author_id == user_id)),
+        Topic.id.in_(
+            select(Conclusion.topic_id)
+            .join(ConclusionRevision, ConclusionRevision.conclusion_id == Conclusion.id)
+            .where(ConclusionRevision.editor_id == user_id)
+        ),
         Topic.author_id == user_id,
         Topic.locked_by_id == user_id,
     )
@@ -53,6 +58,33 @@ def mark_renamed(user_id: int, *, dialogue_id: int | None = None) -> None:
         dialogues = dialogues & (Dialogue.id == dialogue_id)
     db.session.execute(plain_update(Topic).where(topics).values(changed_at=now))
     db.session.execute(plain_update(Dialogue).where(dialogues).values(changed_at=now))
+
+
+def mark_rerendered(model, ids: list[int]) -> None:
+    """Record that the stored HTML of these rows (dialogues, topics, posts or summaries) was
+    rendered anew by a newer text pipeline: the pages and feeds showing them changed."""
+    from forum.dialogues.models import Dialogue
+    from forum.posts.models import Post
+    from forum.summaries.models import Summary
+    from forum.topics.models import Topic
+
+    topics = dialogues = None
+    if model is Dialogue:
+        dialogues = Dialogue.id.in_(ids)
+    elif model is Topic:
+        topics = Topic.id.in_(ids)
+    elif model is Post:
+        topics = Topic.id.in_(select(Post.topic_id).where(Post.id.in_(ids)))
+    elif model is Summary:
+        topics = Topic.id.in_(select(Summary.topic_id).where(Summary.id.in_(ids)))
+        dialogues = Dialogue.id.in_(select(Summary.dialogue_id).where(Summary.id.in_(ids)))
+    now = utcnow()
+    if topics is not None:
+        db.session.execute(plain_update(Topic).where(topics).values(changed_at=now))
+        in_topics = Dialogue.id.in_(select(Topic.dialogue_id).where(topics))
+        dialogues = in_topics if dialogues is None else or_(dialogues, in_topics)
+    if dialogues is not None:
+        db.session.execute(plain_update(Dialogue).where(dialogues).values(changed_at=now))
 
 
 def http_time(moment: datetime) -> datetime:
