@@ -107,3 +107,115 @@ def is_fresh(etag: str, modified: datetime) -> bool:
         return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return since is not None and since.replace(tzinfo=None) >= modified
+
+
+# What a page shows that can change (forum.kept), read before the page is built. One Core
+# statement on a connection of its own: a 304 opens no ORM session. The statements are built on
+# first use (the models import this module).
+_pages: dict[str, object] = {}
+
+
+def _statements() -> dict:
+    if _pages:
+        return _pages
+    from sqlalchemy import and_, bindparam, case, exists, func, literal
+
+    from forum.dialogues.models import Dialogue, DialogueState
+    from forum.notifications.models import Follow
+    from forum.topics.models import ReadMarker, Topic
+
+    topic, dialogue = Topic.__table__, Dialogue.__table__
+    follow, marker = Follow.__table__, ReadMarker.__table__
+    user = bindparam("user_id")
+    topic_page = select(
+        topic.c.slug,
+        topic.c.changed_at,
+        topic.c.slow_minutes,
+        topic.c.slow_until,
+        dialogue.c.changed_at,
+        dialogue.c.state,
+        dialogue.c.closes_at,
+    ).select_from(topic.join(dialogue, dialogue.c.id == topic.c.dialogue_id))
+    _pages["topic"] = topic_page.where(topic.c.id == bindparam("topic_id"))
+    _pages["topic_reader"] = _pages["topic"].add_columns(
+        select(marker.c.last_read_number)
+        .where(marker.c.user_id == user, marker.c.topic_id == topic.c.id)
+        .scalar_subquery(),
+        exists().where(follow.c.user_id == user, follow.c.topic_id == topic.c.id),
+    )
+    dialogue_page = select(
+        dialogue.c.id, dialogue.c.changed_at, dialogue.c.state, dialogue.c.closes_at
+    ).where(dialogue.c.slug == bindparam("slug"))
+    _pages["dialogue"] = dialogue_page
+    markers = marker.join(topic, topic.c.id == marker.c.topic_id)
+    mine = (marker.c.user_id == user, topic.c.dialogue_id == dialogue.c.id)
+    _pages["dialogue_reader"] = dialogue_page.add_columns(
+        select(func.count()).select_from(markers).where(*mine).scalar_subquery(),
+        select(func.sum(marker.c.last_read_number)).select_from(markers).where(*mine)
+        .scalar_subquery(),
+        exists().where(follow.c.user_id == user, follow.c.dialogue_id == dialogue.c.id),
+    )  # fmt: skip
+    scheduled = and_(dialogue.c.state == DialogueState.open, dialogue.c.closes_at.is_not(None))
+    now = bindparam("now")
+    _pages["front"] = select(
+        func.count(),
+        func.max(dialogue.c.changed_at),
+        func.sum(case((and_(scheduled, dialogue.c.closes_at <= now), 1), else_=literal(0))),
+    ).select_from(dialogue)
+    return _pages
+
+
+def first_row(statement, params: dict):
+    """The first row of a validator's statement, run on a pooled connection of its own: a
+    request answered 304 then never opens an ORM session (opening and closing one cost more
+    than the statement)."""
+    with db.engine.connect() as connection:
+        return connection.execute(statement, params).first()
+
+
+def _first(name: str, **params):
+    return first_row(_statements()[name], params)
+
+
+def _closed(state, closes_at: datetime | None, now: datetime) -> bool:
+    """Whether an open dialogue has passed its scheduled closing time (it reads closed)."""
+    return state.value == "open" and closes_at is not None and closes_at <= now
+
+
+def topic_page(*, topic_id: int, slug: str | None, user_id: int | None, **_) -> tuple | None:
+    """What a topic's pages show that can change (None: no such topic at this address): its
+    validator and its dialogue's, whether its slow mode and its dialogue's schedule still hold
+    now, and for a logged-in reader how far they read it and whether they follow it."""
+    if user_id is None:
+        row = _first("topic", topic_id=topic_id)
+    else:
+        row = _first("topic_reader", topic_id=topic_id, user_id=user_id)
+    if row is None or (slug is not None and row.slug != slug):
+        return None
+    now = utcnow()
+    slow = bool(row.slow_minutes) and (row.slow_until is None or row.slow_until > now)
+    return (*row[1:2], row[4], slow, _closed(row.state, row.closes_at, now), *row[7:])
+
+
+def conclusion_page(*, topic_id: int, user_id: int | None, **_) -> tuple | None:
+    """What a page about one of a topic's questions shows that can change: its topic's."""
+    return topic_page(topic_id=topic_id, slug=None, user_id=user_id)
+
+
+def dialogue_page(*, slug: str, user_id: int | None) -> tuple | None:
+    """What a dialogue's pages show that can change (None: no such dialogue): its validator,
+    whether its schedule still holds now, and for a logged-in reader how far they read its
+    topics and whether they follow it."""
+    if user_id is None:
+        row = _first("dialogue", slug=slug)
+    else:
+        row = _first("dialogue_reader", slug=slug, user_id=user_id)
+    if row is None:
+        return None
+    return (row.id, row[1], _closed(row.state, row.closes_at, utcnow()), *row[4:])
+
+
+def front_page(*, user_id: int | None) -> tuple:
+    """What the front page shows that can change: how many dialogues, their newest validator,
+    and how many have passed their scheduled closing time."""
+    return tuple(_first("front", now=utcnow()))

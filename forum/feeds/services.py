@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from forum import people, text
 from forum.accounts.models import User
+from forum.changes import first_row
 from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
 from forum.moderation.models import LogEntry
@@ -177,37 +178,40 @@ def site_items() -> list[Item]:
     return _post_items(rows)
 
 
-# The validators are read on every poll: plain Core statements on the tables, run on the
-# session's connection, skip the ORM's per-statement work.
+# The validators are read on every poll: plain Core statements on the tables, run on a
+# connection of their own (forum.changes.first_row), skip the ORM's per-statement work and,
+# for a 304, its session.
 _TOPIC = Topic.__table__
 _DIALOGUE = Dialogue.__table__
+_LOG = LogEntry.__table__
 TOPIC_CHANGED = select(_TOPIC.c.changed_at).where(_TOPIC.c.id == bindparam("topic_id"))
 DIALOGUE_CHANGED = select(_DIALOGUE.c.id, _DIALOGUE.c.changed_at).where(
     _DIALOGUE.c.slug == bindparam("slug")
 )
+SITE_CHANGED = select(func.max(_DIALOGUE.c.changed_at)).where(
+    _DIALOGUE.c.state != DialogueState.archived
+)
+LOG_HEAD = select(_LOG.c.id, _LOG.c.created_at).order_by(_LOG.c.id.desc()).limit(1)
 
 
 def topic_changed_at(topic_id: int) -> datetime | None:
     """When a topic's feed last changed, or None if there is no such topic (one query)."""
-    return db.session.connection().execute(TOPIC_CHANGED, {"topic_id": topic_id}).scalar()
+    row = first_row(TOPIC_CHANGED, {"topic_id": topic_id})
+    return row[0] if row else None
 
 
 def dialogue_changed_at(slug: str) -> tuple[int, datetime] | None:
     """A dialogue's id and when its feed last changed, or None (one query)."""
-    row = db.session.connection().execute(DIALOGUE_CHANGED, {"slug": slug}).first()
+    row = first_row(DIALOGUE_CHANGED, {"slug": slug})
     return tuple(row) if row else None
 
 
 def site_changed_at() -> datetime | None:
     """When anything the site feed shows last changed (one query)."""
-    return db.session.scalar(
-        select(func.max(Dialogue.changed_at)).where(Dialogue.state != DialogueState.archived)
-    )
+    return first_row(SITE_CHANGED, {})[0]
 
 
 def log_head() -> tuple[int, datetime] | None:
     """The newest moderation log entry's id and time (one query)."""
-    row = db.session.execute(
-        select(LogEntry.id, LogEntry.created_at).order_by(LogEntry.id.desc()).limit(1)
-    ).first()
+    row = first_row(LOG_HEAD, {})
     return tuple(row) if row else None
