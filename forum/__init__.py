@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, include_name=in_models
     )
     csrf.init_app(app)
+    security.check_csrf(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     # Flask-Limiter warns when its storage (Redis) is unreachable and it counts in memory
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
+    security.limit_only_where_limited(app)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)
