@@ -168,7 +168,10 @@ def _statements() -> dict:
 def first_row(statement, params: dict):
     """The first row of a validator's statement, run on a pooled connection of its own: a
     request answered 304 then never opens an ORM session (opening and closing one cost more
-    than the statement)."""
+    than the statement). Where the request has one already (it loaded a logged-in reader), on
+    its connection."""
+    if db.session.registry.has():
+        return db.session.connection().execute(statement, params).first()
     with db.engine.connect() as connection:
         return connection.execute(statement, params).first()
 

@@ -90,11 +90,10 @@ def _anonymous(environ: dict) -> tuple:
     return ("anonymous", i18n.browser_language(environ))
 
 
-def _without_login(environ: dict) -> bool:
+def _without_login(environ: dict, config) -> bool:
     """Whether the request carries neither a session nor a login cookie."""
     if "HTTP_COOKIE" not in environ:
         return True
-    config = current_app.config
     cookies = parse_cookie(environ)
     return config["SESSION_COOKIE_NAME"] not in cookies and (
         config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies
@@ -105,7 +104,7 @@ def reader() -> Reader | None:
     """The reader of this request; None if the page must be built for this request alone (a
     flash message is waiting). Without a cookie, neither the session nor the person is loaded."""
     environ = request.environ
-    if _without_login(environ):
+    if _without_login(environ, current_app.config):
         return Reader(None, _anonymous(environ), shared=True)
     if session.get("_flashes"):
         return None
@@ -269,6 +268,8 @@ class NotModified:
 
     def _early(self, environ: dict, sent: str) -> list | None:
         app = self.app
+        if not _without_login(environ, app.config):  # before routing: a logged-in reader's
+            return None  # page is theirs, Flask answers it
         try:
             adapter = app.url_map.bind_to_environ(
                 environ, server_name=app.config["SERVER_NAME"], subdomain=None
@@ -280,8 +281,6 @@ class NotModified:
         if early is None:
             return None
         with app.app_context():
-            if not _without_login(environ):
-                return None
             try:
                 tagged = early(endpoint, environ, kwargs)
             except Exception:
