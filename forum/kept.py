@@ -188,9 +188,7 @@ def conditional(version: Callable[..., tuple | None]):
             if _not_modified(environ.get("HTTP_IF_NONE_MATCH"), etag):
                 response = Response(status=304)
             elif who.user is None:
-                response = _kept(
-                    (request.endpoint, _address(environ), shown, who.key), view, kwargs
-                )
+                response = _kept((endpoint, _address(environ), shown, who.key), view, kwargs)
             else:
                 token = session.get("csrf_token")
                 response = make_response(view(**kwargs))
@@ -198,7 +196,9 @@ def conditional(version: Callable[..., tuple | None]):
                     etag = _etag(endpoint, environ, shown, _person_key(who.user))
             if response.status_code in (200, 304):
                 response.set_etag(etag, weak=who.user is not None)
-                response.headers["Cache-Control"] = PUBLIC if who.shared else PRIVATE
+                # A page that set a cookie is this reader's alone, whoever they are.
+                public = who.shared and not session.modified
+                response.headers["Cache-Control"] = PUBLIC if public else PRIVATE
                 response.vary.update(("Cookie", "Accept-Language"))
             return response
 
