@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from forum.accounts.models import Role
+from forum.accounts.models import ChoiceKind, Role
 from forum.accounts.services import find_by_username
 from forum.dialogues.models import DialogueState
 from forum.extensions import db
@@ -17,6 +17,7 @@ from forum.mail.models import MailState
 from forum.mail.services import enqueue
 from forum.moderation.appeals import file_appeal
 from forum.moderation.services import hide_post, lock_topic
+from forum.participation.choices import add_choice
 from forum.posts.models import Post
 from forum.summaries.services import save_summary
 from forum.topics.models import Topic
@@ -154,6 +155,14 @@ MATRIX = {
     ("/search", "GET"): ALL,
     ("/admin/mail", "GET"): ADMINS,
     ("/admin/mail/<int:message_id>/retry", "POST"): ADMINS,
+    # Its readers too once archived, if an admin allowed it (tests/participation).
+    ("/d/<slug>/participation", "GET"): FACILITATORS,
+    ("/admin/profile-choices", "GET"): ADMINS,
+    ("/admin/profile-choices/<kind>", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/rename", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/move", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/delete", "GET"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/delete", "POST"): ADMINS,
 }
 
 
@@ -190,8 +199,14 @@ def world(app, dialogue_setup, create_user, create_dialogue, create_post):
         failed.state, failed.last_error = MailState.failed, "550 5.1.1 No such mailbox"
         db.session.commit()
         failed_id = failed.id
+        choice_id = add_choice(ChoiceKind.role, "Male ally", by=find_by_username("nadia")).id
+        db.session.commit()
     return SimpleNamespace(
-        topic=dialogue_setup.topic, post=post, message_id=failed_id, appeal_id=appeal_id
+        topic=dialogue_setup.topic,
+        post=post,
+        message_id=failed_id,
+        appeal_id=appeal_id,
+        choice_id=choice_id,
     )
 
 
@@ -208,6 +223,8 @@ def url_of(rule: str, world) -> str:
         "<int:notification_id>": "1",  # somebody's: others get a 404, not a refusal
         "<int:message_id>": str(world.message_id),  # a failed message: the admin queues it again
         "<int:appeal_id>": str(world.appeal_id),
+        "<kind>": "role",
+        "<int:choice_id>": str(world.choice_id),
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

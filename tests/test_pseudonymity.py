@@ -125,6 +125,7 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
         "post_id": [str(post.id) for post in world.posts],
         "notification_id": [str(n) for n in notification_ids] or ["1"],
         "message_id": ["1"],
+        "choice_id": ["1"],
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["slug"] = [world.topic.slug]
