@@ -96,3 +96,15 @@ def test_the_demo_shows_search_in_its_three_languages(app, client):
     assert len(french) >= 2
     assert all("<mark>médiatrice</mark>" in snippet for snippet in french)
     assert '<p class="snippet" lang="en">' not in page
+
+
+def test_the_demo_shows_groups_on_its_participation_page(app, client):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    password = re.search(r"^\s+facilitator\s+(\S+)", result.output, re.M).group(1)
+    client.login("facilitator", password)
+    page = client.get("/d/men-as-allies/participation").text
+    assert "People who declared “Male ally” (8) wrote" in page
+    assert "of the answers to question 2.3" in page
+    assert "Who answers whom" in page and "from Male ally" in page
+    for name in ("Kwame Mensah", "Fatima Abdelrahman", "Amina Diallo"):
+        assert name not in page

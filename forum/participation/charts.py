@@ -44,6 +44,7 @@ class Chart:
     kind: str = "columns"  # or "bars" (horizontal) or "grid"
     width: float = WIDTH
     left: float = LEFT
+    top: float = TOP
 
 
 def nice_ticks(maximum: int) -> list[int]:
@@ -112,14 +113,19 @@ def bars(categories: list[str], values: list[int], *, row: float = 22) -> Chart:
 
 
 def grid(rows: list[str], columns: list[str], counts: list[list[int]]) -> Chart:
-    """A square per row and column, the darker the more it counts, its number written in it."""
-    left, top, cell = 150, 70, min(48.0, (WIDTH - 150 - RIGHT) / max(len(columns), 1))
-    chart = Chart(height=top + cell * len(rows) + 8, kind="grid", left=left)
+    """A square per row and column, the darker the more it counts, its number written in it.
+
+    Column names stand above the grid one under the other, each with a line down to its
+    column, so that long names never overlap on a narrow screen."""
+    left = 132
+    cell = min(64.0, (WIDTH - left - RIGHT) / max(len(columns), 1))
+    top = 16 * len(columns) + 12
+    chart = Chart(height=top + cell * len(rows) + 4, kind="grid", left=left, top=top)
     most = max((n for line in counts for n in line), default=0) or 1
     for c, name in enumerate(columns):
-        chart.categories.append(Tick(left + c * cell + cell / 2, short(name, 14)))
+        chart.categories.append(Tick(left + c * cell + cell / 2, short(name, 30)))
     for r, name in enumerate(rows):
-        chart.values.append(Tick(top + r * cell + cell / 2, short(name)))
+        chart.values.append(Tick(top + r * cell + cell / 2, short(name, 20)))
         for c, column in enumerate(columns):
             n = counts[r][c]
             chart.shapes.append(Shape(left + c * cell + 1, top + r * cell + 1, cell - 2, cell - 2,

@@ -35,11 +35,15 @@ class Question:
     second topic."""
 
     id: int
-    code: str
+    topic_number: int
     number: int
     text: str
     topic_title: str
     answers: int = 0
+
+    @property
+    def code(self) -> str:
+        return f"{self.topic_number}.{self.number}"
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Series:
 
     key: int | None
     label: str
+    code: str  # what a table's column says
     values: list[int]
 
 
@@ -120,8 +125,7 @@ def _questions(dialogue_id: int) -> tuple[list[Question], bool]:
     questions = []
     for question_id, position, wording, topic_id, title in rows[:QUESTIONS_SHOWN]:
         topic_number = topics.setdefault(topic_id, len(topics) + 1)
-        code = f"{topic_number}.{position + 1}"
-        questions.append(Question(question_id, code, position + 1, wording, title))
+        questions.append(Question(question_id, topic_number, position + 1, wording, title))
     return questions, len(rows) > QUESTIONS_SHOWN
 
 
@@ -247,9 +251,9 @@ def _series(result: Picture, per_day: dict) -> list[Series]:
         stacked = [q for q in ranked[: STACKED + 1] if q.answers]
     keys = {q.id for q in stacked}
     stacked.sort(key=lambda q: result.questions.index(q))
-    layers = [Series(q.id, gettext("Question %(code)s", code=q.code), []) for q in stacked]
-    others = Series(OTHER_QUESTIONS, gettext("Other questions"), [])
-    none = Series(NO_QUESTION, gettext("No question"), [])
+    layers = [Series(q.id, gettext("Question %(code)s", code=q.code), q.code, []) for q in stacked]
+    others = Series(OTHER_QUESTIONS, gettext("Other questions"), gettext("others"), [])
+    none = Series(NO_QUESTION, gettext("No question"), gettext("none"), [])
     for each in result.days:
         counts = per_day.get(each, {})
         for layer in layers:
