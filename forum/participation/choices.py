@@ -38,6 +38,17 @@ def choices(kind: ChoiceKind) -> list[ProfileChoice]:
     )
 
 
+def offered() -> list[ProfileChoice]:
+    """Every choice of every kind, in order."""
+    return list(
+        db.session.scalars(
+            select(ProfileChoice).order_by(
+                ProfileChoice.kind, ProfileChoice.position, ProfileChoice.id
+            )
+        )
+    )
+
+
 def find_choice(choice_id: int) -> ProfileChoice | None:
     """The choice with this id."""
     return db.session.get(ProfileChoice, choice_id)

@@ -294,7 +294,7 @@ def _replies(dialogue_id: int) -> Replies | None:
             case((child.removed_at.is_(None), child.author_id)).label("replier"),
             case((parent.removed_at.is_(None), parent.author_id)).label("answered"),
         )
-        .join(parent, parent.id == child.parent_id)
+        .join(parent, and_(parent.topic_id == child.topic_id, parent.id == child.parent_id))
         .where(_visible(dialogue_id, child), parent.hidden_at.is_(None))
         .subquery()
     )

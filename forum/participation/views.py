@@ -1,7 +1,18 @@
 """The participation picture of a dialogue, and the admins' page of declarable choices."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,11 +20,24 @@ from forum.accounts.models import ChoiceKind
 from forum.dialogues.views import get_dialogue_or_404
 from forum.extensions import db
 from forum.forms import REFUSED
+from forum.fragments import Kept
 from forum.participation import charts, choices, services
 from forum.participation.forms import ChoiceForm
 from forum.permissions import require
 
 bp = Blueprint("participation", __name__)
+
+
+# The picture is computed once and kept: its key holds everything it shows (the dialogue's
+# posts through its changed_at, which every post, edit, hide and deletion moves; the choices;
+# the reader's language and zone) but what people declare in their profiles, which no stamp
+# records: a change of declaration shows within KEEP_SECONDS.
+KEEP_SECONDS = 60
+PICTURES = Kept(64)
+
+
+def _period() -> int:
+    return int(time.time() // KEEP_SECONDS)
 
 
 @bp.get("/d/<slug>/participation")
@@ -22,15 +46,22 @@ def show(slug: str):
     what (its facilitators and moderators; its readers too once archived, if allowed)."""
     dialogue = get_dialogue_or_404(slug)
     require("harvest", dialogue)
-    picture = services.picture(dialogue, zone=str(get_timezone()))
-    return render_template(
-        "participation/show.html",
-        dialogue=dialogue,
-        picture=picture,
-        charts=charts.draw(picture),
-        share=services.share,
-        role_sentences=services.sentences(picture.roles),
-        region_sentences=services.sentences(picture.regions),
+    zone = str(get_timezone())
+    offered = tuple((c.id, c.kind, c.label, c.position) for c in choices.offered())
+    key = (dialogue.id, dialogue.changed_at, str(get_locale()), zone, offered, _period())
+    html = PICTURES.get(key, lambda: _picture_html(dialogue, zone))
+    return render_template("participation/show.html", dialogue=dialogue, picture_html=html)
+
+
+def _picture_html(dialogue, zone: str):
+    picture = services.picture(dialogue, zone=zone)
+    draw = get_template_attribute("participation/_picture.html", "picture_html")
+    return draw(
+        picture,
+        charts.draw(picture),
+        services.share,
+        services.sentences(picture.roles),
+        services.sentences(picture.regions),
     )
 
 

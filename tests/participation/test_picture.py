@@ -5,12 +5,14 @@ from datetime import date, datetime
 
 import pytest
 
+from forum.accounts.services import find_by_username
 from forum.dialogues.models import Dialogue, DialogueState
 from forum.extensions import db
+from forum.participation import views
 from forum.participation.groups import MIN_PEOPLE, REST, UNDECLARED, merge
 from forum.participation.services import picture
 from forum.posts.models import Post
-from tests.participation.conftest import DECLARING, display_name
+from tests.participation.conftest import ALLIES, DECLARING, display_name
 
 DAY_1, DAY_2 = date(2026, 3, 2), date(2026, 3, 3)
 
@@ -126,3 +128,32 @@ def test_an_empty_dialogue_says_so(app, create_user, create_dialogue):
     client = app.test_client()
     client.login("lucia")
     assert "Nobody has posted in this dialogue yet." in client.get("/d/quiet/participation").text
+
+
+def test_the_picture_costs_the_same_queries_whatever_the_posts(app, harvest, create_post, queries):
+    with queries() as before:
+        figures(app)
+    for username in DECLARING:
+        create_post(harvest.topic, by=username, prompt_id=harvest.questions[2])
+    with queries() as after:
+        assert figures(app).posts == 36 + len(DECLARING)
+    assert len(after.statements) == len(before.statements) <= 10
+
+
+def test_the_page_is_kept_until_the_dialogue_changes_or_a_minute_passes(
+    app, harvest, create_post, monkeypatch
+):
+    client = app.test_client()
+    client.login("lucia")
+    monkeypatch.setattr(views, "_period", lambda: 1)
+    assert "<dt>Posts</dt><dd>36</dd>" in client.get("/d/harvest/participation").text
+    with app.app_context():
+        for username in ALLIES:
+            find_by_username(username).declared_role_id = None
+        db.session.commit()
+    kept = client.get("/d/harvest/participation").text
+    assert "People who declared “Male ally” (5)" in kept  # declarations show within a minute
+    monkeypatch.setattr(views, "_period", lambda: 2)
+    assert "People who declared “Male ally”" not in client.get("/d/harvest/participation").text
+    create_post(harvest.topic, by="quiet2")  # a post shows at once
+    assert "<dt>Posts</dt><dd>37</dd>" in client.get("/d/harvest/participation").text
