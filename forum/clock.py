@@ -106,20 +106,24 @@ def _offsets(zone: str, first: date, last: date) -> tuple[tuple[datetime, int], 
 def local_day(column, zone: str, *, dialect: str, since: datetime):
     """A SQL expression of the day ('YYYY-MM-DD') a stored UTC time falls on in a time zone.
 
-    PostgreSQL knows the zones. SQLite does not: the zone's offsets since `since` (a year
-    before, to be safe) are written into the statement, each from the moment it took effect.
+    The zone's offsets from a year before `since` to today are written into the statement, each
+    from the moment it took effect (half-hour zones and summer time included): the same days on
+    SQLite, which knows no zones, and on PostgreSQL, whatever zones its own data knows.
     """
-    if dialect == "postgresql":
-        local = func.timezone(zone, func.timezone("UTC", column))
-        return func.to_char(local, "YYYY-MM-DD")
     today = utcnow().date() + timedelta(days=1)
     spans = _offsets(zone, min(since.date(), today) - timedelta(days=366), today)
-    shift = f"{spans[0][1]:+d} minutes"
+    postgres = dialect == "postgresql"
+
+    def shift(minutes: int):
+        return minutes if postgres else f"{minutes:+d} minutes"
+
+    minutes = shift(spans[0][1])
     if len(spans) > 1:
         changes = reversed(spans[1:])  # the latest first: most posts are recent
-        shift = case(*((column >= start, f"{minutes:+d} minutes") for start, minutes in changes),
-                     else_=shift)  # fmt: skip
-    return func.date(column, shift)
+        minutes = case(*((column >= start, shift(m)) for start, m in changes), else_=minutes)
+    if postgres:
+        return func.to_char(column + func.make_interval(0, 0, 0, 0, 0, minutes), "YYYY-MM-DD")
+    return func.date(column, minutes)
 
 
 def day_shown(day: date, *, short: bool = False) -> str:

@@ -90,6 +90,14 @@ def test_days_are_the_readers_days(app, harvest):
         db.session.commit()
     assert figures(app, zone="Europe/Paris").days == [DAY_1, DAY_2, date(2026, 3, 4)]
     assert figures(app, zone="America/Bogota").days == [DAY_1, DAY_2]
+    assert figures(app, zone="Asia/Kathmandu").days[-1] == date(2026, 3, 4)  # UTC+05:45
+    # Paris moves to summer time at 01:00 UTC on 29 March 2026: 22:30 UTC is midnight past.
+    with app.app_context():
+        late = db.session.scalars(db.select(Post).order_by(Post.id.desc())).first()
+        late.created_at = datetime(2026, 3, 29, 22, 30)
+        db.session.commit()
+    assert figures(app, zone="Europe/Paris").days[-1] == date(2026, 3, 30)
+    assert figures(app, zone="UTC").days[-1] == date(2026, 3, 29)
 
 
 def test_labels_are_escaped(app, harvest):
