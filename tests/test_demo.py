@@ -112,7 +112,21 @@ def test_demo_shows_conclusions_and_its_facilitator_a_stale_summary(app, client)
     client.login("facilitator", password)
     safety = client.get("/t/2", follow_redirects=True).text
     notice = safety.split('id="summary"')[1].split('<div class="staleness')[1].split("</div>")[0]
-    assert "4 posts since this summary was last edited." in notice
+    # The posts written after the interim summary (the demo's voices included).
+    assert "34 posts since this summary was last edited." in notice
     assert "A post it cites was edited or hidden since:" in notice and "(edited)" in notice
-    assert "Cites 3 of 7 participants." in notice
-    assert "<p>Babar Khan, David Okello, Jean-Baptiste Nkurunziza, Lucía Pérez</p>" in notice
+    assert "Cites 3 of 22 participants." in notice
+    assert "Not yet cited: 19 people" in notice
+    assert "<p>Ahmad Haddad, Aisha Rahimi, Babar Khan, Carlos Mendoza, David Okello," in notice
+
+
+def test_the_demo_shows_groups_on_its_participation_page(app, client):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    password = re.search(r"^\s+facilitator\s+(\S+)", result.output, re.M).group(1)
+    client.login("facilitator", password)
+    page = client.get("/d/men-as-allies/participation").text
+    assert "People who declared “Male ally” (8) wrote" in page
+    assert "of the answers to question 2.3" in page
+    assert "Who answers whom" in page and "from Male ally" in page
+    for name in ("Kwame Mensah", "Fatima Abdelrahman", "Amina Diallo"):
+        assert name not in page
