@@ -66,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.notifications import mailing, notices, spreading  # noqa: F401 (producers, receivers)
     from forum.notifications.views import bp as notifications_bp
     from forum.pages.views import bp as pages_bp
+    from forum.participation.views import bp as participation_bp
     from forum.posts.cli import posts_cli
     from forum.posts.views import bp as posts_bp
     from forum.search import indexing  # noqa: F401 (receivers: the index follows the acts)
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(participation_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
     security.limit_only_where_limited(app)
     app.register_blueprint(i18n.bp)

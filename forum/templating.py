@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         country_name=country_name,
         role_name=ROLE_NAMES.get,
         zone_name=clock.zone_name,
+        day_shown=clock.day_shown,
     )
 
     @app.context_processor

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from forum.accounts.models import Role
+from forum.accounts.models import ChoiceKind, Role
 from forum.accounts.services import find_by_username
 from forum.conclusions.services import save_conclusion
 from forum.dialogues.models import DialogueState
@@ -18,6 +18,7 @@ from forum.mail.models import MailState
 from forum.mail.services import enqueue
 from forum.moderation.appeals import file_appeal
 from forum.moderation.services import hide_post, lock_topic
+from forum.participation.choices import add_choice
 from forum.posts.models import Post
 from forum.summaries.services import save_summary
 from forum.topics.models import PromptQuestion, Topic
@@ -175,6 +176,14 @@ MATRIX = {
     ("/api/v1/topics/<int:topic_id>/posts", "GET"): ALL,
     ("/api/v1/posts/<int:post_id>", "GET"): ALL,
     ("/api/v1/moderation/log", "GET"): ALL,
+    # Its readers too once archived, if an admin allowed it (tests/participation).
+    ("/d/<slug>/participation", "GET"): FACILITATORS,
+    ("/admin/profile-choices", "GET"): ADMINS,
+    ("/admin/profile-choices/<kind>", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/rename", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/move", "POST"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/delete", "GET"): ADMINS,
+    ("/admin/profile-choices/<int:choice_id>/delete", "POST"): ADMINS,
 }
 
 
@@ -213,8 +222,14 @@ def world(app, dialogue_setup, create_user, create_dialogue, create_post):
         failed.state, failed.last_error = MailState.failed, "550 5.1.1 No such mailbox"
         db.session.commit()
         failed_id = failed.id
+        choice_id = add_choice(ChoiceKind.role, "Male ally", by=find_by_username("nadia")).id
+        db.session.commit()
     return SimpleNamespace(
-        topic=dialogue_setup.topic, post=post, message_id=failed_id, appeal_id=appeal_id
+        topic=dialogue_setup.topic,
+        post=post,
+        message_id=failed_id,
+        appeal_id=appeal_id,
+        choice_id=choice_id,
     )
 
 
@@ -234,6 +249,8 @@ def url_of(rule: str, world) -> str:
         "<int:appeal_id>": str(world.appeal_id),
         "<format>": "json",
         "<table>": "posts",
+        "<kind>": "role",
+        "<int:choice_id>": str(world.choice_id),
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["<slug>"] = world.topic.slug

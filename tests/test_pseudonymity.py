@@ -135,6 +135,7 @@ def urls_of(rule: str, world, viewer: str | None, notification_ids) -> list[str]
         "message_id": ["1"],
         "format": ["html", "md", "json", "zip"],
         "table": ["posts", "people", "questions", "summaries", "log"],
+        "choice_id": ["1"],
     }
     if rule == "/t/<int:topic_id>/<slug>":
         values["slug"] = [world.topic.slug]

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from forum.accounts.models import User, UserSession
+from forum.accounts.models import ProfileChoice, User, UserSession
 from forum.clock import utcnow
 from forum.conclusions.models import Conclusion
 from forum.dialogues.models import Dialogue, Facilitator, Pseudonym
@@ -45,6 +45,19 @@ def _value(value):
 
 def _row(thing, *names: str) -> dict:
     return {name: _value(getattr(thing, name)) for name in names}
+
+
+def _declared(user: User) -> dict:
+    """The role and region the person declared (the participation pages count them in groups)."""
+
+    def label(choice_id: int | None) -> str | None:
+        choice = db.session.get(ProfileChoice, choice_id) if choice_id else None
+        return choice.label if choice else None
+
+    return {
+        "declared_role": label(user.declared_role_id),
+        "declared_region": label(user.declared_region_id),
+    }
 
 
 def collect(user: User) -> dict:
@@ -94,7 +107,7 @@ def collect(user: User) -> dict:
     return {
         "made_at": _value(utcnow()),
         "forum": absolute_url("pages.index"),
-        "profile": _row(user, *PROFILE),
+        "profile": {**_row(user, *PROFILE), **_declared(user)},
         "logins": [
             _row(login, "created_at", "expires_at")
             for login in db.session.scalars(

@@ -20,8 +20,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from forum.accounts import services
+from forum.accounts.models import ChoiceKind
 from forum.config import LANGUAGES
-from forum.forms import Form
+from forum.forms import Form, optional_id
 
 # Codes CLDR lists as territories that are not countries a person would say they live in.
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -205,6 +206,10 @@ class LoginForm(Form):
     remember = BooleanField(_l("Remember me on this device"))
 
 
+def _choice_value(value) -> str:
+    return "" if value in (None, "") else str(value)
+
+
 class ProfileForm(Form):
     display_name = StringField(
         _l("Display name"),
@@ -251,10 +256,46 @@ class ProfileForm(Form):
         ],
     )
 
+    declared_role_id = SelectField(
+        _l("Your role in the dialogues"), choices=[], coerce=_choice_value, validate_choice=False
+    )
+    declared_region_id = SelectField(
+        _l("Your region"), choices=[], coerce=_choice_value, validate_choice=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
         self.timezone.choices = zone_choices()
+        self.declared_role_id.choices = declarable(ChoiceKind.role)
+        self.declared_region_id.choices = declarable(ChoiceKind.region)
+
+    def validate_declared_role_id(self, field) -> None:
+        _check_choice(field)
+
+    def validate_declared_region_id(self, field) -> None:
+        _check_choice(field)
+
+    def declared(self, field) -> int | None:
+        """The id of the choice made in one of the declaration fields (None: not saying)."""
+        return optional_id(field.data)
+
+
+def declarable(kind: ChoiceKind) -> list[SelectChoice]:
+    """What a person may declare of one kind, "Prefer not to say" first (the default)."""
+    from forum.participation.choices import choices
+
+    return [
+        SelectChoice("", _l("Prefer not to say")),
+        *(SelectChoice(str(choice.id), choice.label) for choice in choices(kind)),
+    ]
+
+
+def _check_choice(field) -> None:
+    try:
+        optional_id(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class PasswordForm(Form):

@@ -30,10 +30,12 @@ from forum.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from forum.accounts.models import ChoiceKind
 from forum.clock import shown, utcnow
 from forum.extensions import db, limiter, login_manager
 from forum.forms import form_page
 from forum.notifications import services as notifications
+from forum.participation import choices
 from forum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -295,6 +297,19 @@ def edit_profile():
     """Edit one's own profile."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        try:
+            choices.declare(
+                current_user,
+                role_id=form.declared(form.declared_role_id),
+                region_id=form.declared(form.declared_region_id),
+            )
+        except choices.ChoiceError as exc:
+            db.session.rollback()
+            field = (
+                form.declared_region_id if exc.kind is ChoiceKind.region else form.declared_role_id
+            )
+            field.errors.append(str(exc))
+            return form_page("accounts/edit_profile.html", form)
         services.update_profile(
             current_user,
             display_name=form.display_name.data,

@@ -14,6 +14,7 @@ from forum.accounts.models import Role, User
 from forum.clock import utcnow
 from forum.conclusions import services as conclusions
 from forum.demo import content
+from forum.demo.voices import load_voices
 from forum.dialogues import services as dialogues
 from forum.extensions import db
 from forum.moderation import services as moderation
@@ -216,6 +217,7 @@ def demo_command():
         )
         services.update_profile(people[username], organisation=organisation, country=country)
     load_dialogue(people)
+    load_voices(people)
     load_pseudonymous(people)
     db.session.commit()
     click.echo("Demo content loaded. Log in at /login with:")

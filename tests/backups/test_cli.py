@@ -81,7 +81,7 @@ def test_sqlite_backup_wipe_restore_gives_the_same_forum(app, forum, database_ur
     copy = tmp_path / "copy.sqlite"
     result = backup(app, "--output", str(copy))
     assert result.exit_code == 0, result.output
-    assert f"Wrote {copy}" in result.output and "posts 40" in result.output
+    assert f"Wrote {copy}" in result.output and "posts 70" in result.output
 
     if wipe == "rows deleted":
         with app.app_context():
@@ -146,7 +146,7 @@ def test_backup_writes_a_dated_private_file_and_never_overwrites_unasked(app, fo
     assert refused.exit_code != 0 and "exists" in refused.output
     assert copy.read_text() == "an older backup"
     assert backup(app, "--output", str(copy), "--force").exit_code == 0
-    assert sqlite3.connect(copy).execute("SELECT count(*) FROM post").fetchone() == (40,)
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM post").fetchone() == (70,)
 
 
 @on_sqlite
@@ -190,7 +190,7 @@ def test_restore_refuses_while_the_forum_serves_and_asks_first(
     assert accepted.exit_code == 0, accepted.output
     pages, counts = snapshot(app)
     assert "Written after the backup." in before[0]["/t/4"]
-    assert "Written after the backup." not in pages["/t/4"] and counts["post"] == 40
+    assert "Written after the backup." not in pages["/t/4"] and counts["post"] == 70
 
 
 @on_sqlite

@@ -124,6 +124,8 @@ PAGES = [
     ("search", "moderator", "/search?q=listen&hidden=1&sort=newest"),
     ("search refused", None, "/search?q=the+and+of&dialogue={dialogue}"),
     ("mail outbox", "admin", "/admin/mail"),
+    ("participation", "facilitator", "/d/{dialogue}/participation"),
+    ("roles and regions", "admin", "/admin/profile-choices"),
     ("code of conduct", None, "/code-of-conduct"),
     ("not found", None, "/d/no-such-dialogue"),
 ]

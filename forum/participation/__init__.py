@@ -1,0 +1,1 @@
+"""The participation picture: who takes part in a dialogue, when, and which groups answer what."""
