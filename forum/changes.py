@@ -2,6 +2,7 @@
 the API, and how a conditional GET is answered from them."""
 
 import math
+import re
 from datetime import datetime, timedelta
 
 from flask import request
@@ -109,80 +110,97 @@ def is_fresh(etag: str, modified: datetime) -> bool:
     return since is not None and since.replace(tzinfo=None) >= modified
 
 
-# What a page shows that can change (forum.kept), read before the page is built. One Core
-# statement on a connection of its own: a 304 opens no ORM session. The statements are built on
-# first use (the models import this module).
-_pages: dict[str, object] = {}
+class Validator:
+    """A validator's statement, plain SQL with :named parameters, run on a pooled connection.
+
+    Pages and feeds read one on every request, and it is all a 304 costs: through SQLAlchemy's
+    Connection it cost three times the statement, so it runs on the driver's cursor. Values come
+    back as the driver gives them (SQLite's times as text: `moment` reads them), the same
+    whichever way it runs. Where the request has an ORM session already (it loaded a logged-in
+    reader) it runs on that session's connection; where someone listens to the engine's
+    statements (the tests' count, a tracer), through SQLAlchemy, so that they see it.
+    """
+
+    def __init__(self, sql: str) -> None:
+        self.names = re.findall(r":(\w+)", sql)
+        self.sql = sql
+        self._prepared: dict[str, str] = {}
+
+    def first(self, **params) -> tuple | None:
+        engine = db.engine
+        paramstyle = engine.dialect.paramstyle
+        sql = self._prepared.get(paramstyle)
+        if sql is None:
+            mark = "?" if paramstyle == "qmark" else r"%(\1)s"
+            sql = self._prepared[paramstyle] = re.sub(r":(\w+)", mark, self.sql)
+        args = tuple(params[name] for name in self.names) if paramstyle == "qmark" else params
+        if db.session.registry.has():
+            return db.session.connection().exec_driver_sql(sql, args).first()
+        if engine.dispatch.before_cursor_execute:
+            with engine.connect() as connection:
+                return connection.exec_driver_sql(sql, args).first()
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, args)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        return row
 
 
-def _statements() -> dict:
-    if _pages:
-        return _pages
-    from sqlalchemy import and_, bindparam, case, exists, func, literal
+def moment(value) -> datetime | None:
+    """A time as a validator reads it: the driver's datetime, or SQLite's stored text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
 
-    from forum.dialogues.models import Dialogue, DialogueState
-    from forum.notifications.models import Follow
-    from forum.topics.models import ReadMarker, Topic
 
-    topic, dialogue = Topic.__table__, Dialogue.__table__
-    follow, marker = Follow.__table__, ReadMarker.__table__
-    user = bindparam("user_id")
-    topic_page = select(
-        topic.c.slug,
-        topic.c.changed_at,
-        topic.c.slow_minutes,
-        topic.c.slow_until,
-        dialogue.c.changed_at,
-        dialogue.c.state,
-        dialogue.c.closes_at,
-    ).select_from(topic.join(dialogue, dialogue.c.id == topic.c.dialogue_id))
-    _pages["topic"] = topic_page.where(topic.c.id == bindparam("topic_id"))
-    _pages["topic_reader"] = _pages["topic"].add_columns(
-        select(marker.c.last_read_number)
-        .where(marker.c.user_id == user, marker.c.topic_id == topic.c.id)
-        .scalar_subquery(),
-        exists().where(follow.c.user_id == user, follow.c.topic_id == topic.c.id),
+def as_stored(value: datetime):
+    """A time as a validator's parameter: as the database stores it (SQLite: text)."""
+    if db.engine.dialect.name == "sqlite":
+        return value.isoformat(" ", "microseconds")
+    return value
+
+
+# What a page shows that can change (forum.kept), read before the page is built.
+_TOPIC = """SELECT topic.slug, topic.changed_at, topic.slow_minutes, topic.slow_until,
+    dialogue.changed_at, dialogue.state, dialogue.closes_at{reader}
+    FROM topic JOIN dialogue ON dialogue.id = topic.dialogue_id WHERE topic.id = :topic_id"""
+TOPIC_PAGE = Validator(_TOPIC.format(reader=""))
+TOPIC_PAGE_READER = Validator(
+    _TOPIC.format(
+        reader=""",
+    (SELECT last_read_number FROM read_marker
+     WHERE read_marker.user_id = :user_id AND read_marker.topic_id = topic.id),
+    EXISTS (SELECT 1 FROM follow WHERE follow.user_id = :user_id AND follow.topic_id = topic.id)"""
     )
-    dialogue_page = select(
-        dialogue.c.id, dialogue.c.changed_at, dialogue.c.state, dialogue.c.closes_at
-    ).where(dialogue.c.slug == bindparam("slug"))
-    _pages["dialogue"] = dialogue_page
-    markers = marker.join(topic, topic.c.id == marker.c.topic_id)
-    mine = (marker.c.user_id == user, topic.c.dialogue_id == dialogue.c.id)
-    _pages["dialogue_reader"] = dialogue_page.add_columns(
-        select(func.count()).select_from(markers).where(*mine).scalar_subquery(),
-        select(func.sum(marker.c.last_read_number)).select_from(markers).where(*mine)
-        .scalar_subquery(),
-        exists().where(follow.c.user_id == user, follow.c.dialogue_id == dialogue.c.id),
-    )  # fmt: skip
-    scheduled = and_(dialogue.c.state == DialogueState.open, dialogue.c.closes_at.is_not(None))
-    now = bindparam("now")
-    _pages["front"] = select(
-        func.count(),
-        func.max(dialogue.c.changed_at),
-        func.sum(case((and_(scheduled, dialogue.c.closes_at <= now), 1), else_=literal(0))),
-    ).select_from(dialogue)
-    return _pages
+)
+_DIALOGUE = """SELECT dialogue.id, dialogue.changed_at, dialogue.state, dialogue.closes_at{reader}
+    FROM dialogue WHERE dialogue.slug = :slug"""
+DIALOGUE_PAGE = Validator(_DIALOGUE.format(reader=""))
+DIALOGUE_PAGE_READER = Validator(
+    _DIALOGUE.format(
+        reader=""",
+    (SELECT count(*) FROM read_marker JOIN topic ON topic.id = read_marker.topic_id
+     WHERE read_marker.user_id = :user_id AND topic.dialogue_id = dialogue.id),
+    (SELECT sum(read_marker.last_read_number) FROM read_marker
+     JOIN topic ON topic.id = read_marker.topic_id
+     WHERE read_marker.user_id = :user_id AND topic.dialogue_id = dialogue.id),
+    EXISTS (SELECT 1 FROM follow
+            WHERE follow.user_id = :user_id AND follow.dialogue_id = dialogue.id)"""
+    )
+)
+FRONT_PAGE = Validator(
+    """SELECT count(*), max(changed_at),
+    sum(CASE WHEN state = 'open' AND closes_at <= :now THEN 1 ELSE 0 END) FROM dialogue"""
+)
 
 
-def first_row(statement, params: dict):
-    """The first row of a validator's statement, run on a pooled connection of its own: a
-    request answered 304 then never opens an ORM session (opening and closing one cost more
-    than the statement). Where the request has one already (it loaded a logged-in reader), on
-    its connection."""
-    if db.session.registry.has():
-        return db.session.connection().execute(statement, params).first()
-    with db.engine.connect() as connection:
-        return connection.execute(statement, params).first()
-
-
-def _first(name: str, **params):
-    return first_row(_statements()[name], params)
-
-
-def _closed(state, closes_at: datetime | None, now: datetime) -> bool:
+def _closed(state: str, closes_at, now: datetime) -> bool:
     """Whether an open dialogue has passed its scheduled closing time (it reads closed)."""
-    return state.value == "open" and closes_at is not None and closes_at <= now
+    return state == "open" and closes_at is not None and moment(closes_at) <= now
 
 
 def topic_page(*, topic_id: int, slug: str | None, user_id: int | None, **_) -> tuple | None:
@@ -190,14 +208,15 @@ def topic_page(*, topic_id: int, slug: str | None, user_id: int | None, **_) -> 
     validator and its dialogue's, whether its slow mode and its dialogue's schedule still hold
     now, and for a logged-in reader how far they read it and whether they follow it."""
     if user_id is None:
-        row = _first("topic", topic_id=topic_id)
+        row = TOPIC_PAGE.first(topic_id=topic_id)
     else:
-        row = _first("topic_reader", topic_id=topic_id, user_id=user_id)
-    if row is None or (slug is not None and row.slug != slug):
+        row = TOPIC_PAGE_READER.first(topic_id=topic_id, user_id=user_id)
+    if row is None or (slug is not None and row[0] != slug):
         return None
     now = utcnow()
-    slow = bool(row.slow_minutes) and (row.slow_until is None or row.slow_until > now)
-    return (*row[1:2], row[4], slow, _closed(row.state, row.closes_at, now), *row[7:])
+    until = moment(row[3])
+    slow = bool(row[2]) and (until is None or until > now)
+    return (row[1], row[4], slow, _closed(row[5], row[6], now), *row[7:])
 
 
 def conclusion_page(*, topic_id: int, user_id: int | None, **_) -> tuple | None:
@@ -210,15 +229,15 @@ def dialogue_page(*, slug: str, user_id: int | None) -> tuple | None:
     whether its schedule still holds now, and for a logged-in reader how far they read its
     topics and whether they follow it."""
     if user_id is None:
-        row = _first("dialogue", slug=slug)
+        row = DIALOGUE_PAGE.first(slug=slug)
     else:
-        row = _first("dialogue_reader", slug=slug, user_id=user_id)
+        row = DIALOGUE_PAGE_READER.first(slug=slug, user_id=user_id)
     if row is None:
         return None
-    return (row.id, row[1], _closed(row.state, row.closes_at, utcnow()), *row[4:])
+    return (row[0], row[1], _closed(row[2], row[3], utcnow()), *row[4:])
 
 
 def front_page(*, user_id: int | None) -> tuple:
     """What the front page shows that can change: how many dialogues, their newest validator,
     and how many have passed their scheduled closing time."""
-    return tuple(_first("front", now=utcnow()))
+    return tuple(FRONT_PAGE.first(now=as_stored(utcnow())))
