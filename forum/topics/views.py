@@ -14,7 +14,7 @@ from forum.inputs import int_arg
 from forum.notifications.services import is_following
 from forum.permissions import can, reply_refusal, require
 from forum.posts import reading
-from forum.posts.forms import ReplyForm
+from forum.posts.pieces import reply_form_html
 from forum.posts.services import page_of_post, post_by_number
 from forum.summaries import staleness
 from forum.summaries.services import pinned_for_topic
@@ -141,9 +141,7 @@ def show(topic_id: int, slug: str | None):
     form = None
     refusal = reply_refusal(current_user, topic)
     if refusal is None:
-        form = ReplyForm(formdata=None)
-        form.set_questions(questions)
-        offer_first_pseudonym(form, topic.dialogue, current_user)
+        form = reply_form_html(topic, questions)
     summary, dialogue_summary = pinned_for_topic(topic)
     conclusions = conclusions_by_question([topic.id])
     stale = {}
