@@ -9,7 +9,9 @@ from flask_babel import force_locale
 
 from forum.accounts import services as accounts
 from forum.accounts.models import Role
+from forum.dialogues import services as dialogues
 from forum.dialogues.forms import offer_first_pseudonym
+from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.posts.forms import ReplyForm
@@ -130,3 +132,40 @@ def test_each_post_offers_what_the_reader_may_do(app, client, conversation):
     assert links(page, first.id) == everyone
     assert 'action="/t/' not in page.split('id="reply"')[1]
     assert links(mona.get(topic.url).text, first.id) == everyone | {"Content note", "Hide"}
+
+
+def test_rights_read_with_the_login_follow_each_assignment(
+    app, client, dialogue_setup, create_dialogue, create_topic
+):
+    another, third = create_dialogue("another", facilitators=["lucia"]), create_dialogue("third")
+    elsewhere, other = create_topic(another, by="lucia"), create_topic(third, by="nadia")
+    client.login("lucia")  # facilitates two dialogues: both read in the login's statement
+    assert "Edit the topic" in client.get(dialogue_setup.topic.url).text
+    assert "Edit the topic" in client.get(elsewhere.url).text
+    assert "Edit the topic" not in client.get(other.url).text
+    with app.app_context():
+        lucia = accounts.find_by_username("lucia")
+        dialogues.remove_facilitator(db.session.get(Dialogue, another.id), lucia, by=None)
+        dialogues.assign_facilitator(db.session.get(Dialogue, third.id), lucia, by=None)
+        db.session.commit()
+    assert "Edit the topic" not in client.get(elsewhere.url).text
+    assert "Edit the topic" in client.get(other.url).text
+
+
+def test_a_logged_in_page_costs_one_statement_more_than_an_anonymous_one(
+    app, client, conversation, queries
+):
+    topic, _, _ = conversation
+    client.get(topic.url)  # the app's one-off queries
+
+    def statements() -> int:
+        with queries() as log:
+            assert client.get(topic.url).status_code == 200
+        return len(log.statements)
+
+    anonymous = statements()
+    for username in ("amina", "lucia", "mona"):  # participant, facilitator, moderator
+        client.login(username)
+        client.get(topic.url)  # marks the page read: the next reads write nothing
+        assert statements() == anonymous + 1  # the login, with the rights and the header count
+        client.post("/logout", data={"csrf_token": client.csrf_token()})
