@@ -174,7 +174,8 @@ RULES: dict[str, Callable[..., bool]] = {
 
 def can(action: str, obj=None, user=None) -> bool:
     """Say whether the user (the current one by default) may do action on obj."""
-    return RULES[action](current_user if user is None else user, obj)
+    # The user itself, not the proxy: a rule reads several of its attributes.
+    return RULES[action](current_user._get_current_object() if user is None else user, obj)
 
 
 def require(action: str, obj=None) -> None:

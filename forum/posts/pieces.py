@@ -31,13 +31,16 @@ def posts_html(rows, *, topic_id: int, numbers: dict, read_before: int | None, f
     """
     post = renderer("posts/_post.html", "post")
     reader = current_user._get_current_object()
+    reader_id = reader.id if reader.is_authenticated else None
     opens = notes.opens(reader)
     html = []
     for row in rows:
-        unread = read_before is not None and row.number > read_before and row.author_id != reader.id
+        # Only its author may edit a post: can() is asked of the reader's own posts alone.
+        own = reader_id is not None and row.author_id == reader_id
+        unread = read_before is not None and row.number > read_before and not own
         html.append(post(seen(row, moderator=moderator), topic_id, numbers.get(row.prompt_id),
-                         flat, cited.get(row.id), unread, reply, can("edit_post", row, reader),
-                         moderator, opens))  # fmt: skip
+                         flat, cited.get(row.id), unread, reply,
+                         own and can("edit_post", row, reader), moderator, opens))  # fmt: skip
     return Markup("\n").join(html)
 
 
