@@ -6,13 +6,16 @@ seeds, once, a forum like bench/run.py's long topic (a 200-post threaded topic, 
 topics) in BENCH_PROFILE_DIR (default forum-topic-profile in the temporary folder), then asks
 the Flask test client for the topic's first page as that reader BENCH_REQUESTS times (default
 500), timed, and again under pyinstrument if it is installed (`.venv/bin/pip install
-pyinstrument`; BENCH_PROFILE=0 skips it). It prints the mean and median time per request and
-the mean CPU time, the steadier figure on a shared machine; the page goes to
+pyinstrument`; BENCH_PROFILE=0 skips it). It prints the mean and median time per request, the
+mean CPU time, and the Python function calls per request (cProfile's count: the same on every
+run, where times vary on a shared machine); the page goes to
 BENCH_PROFILE_DIR/page-READER.html, the profile to profile-READER.txt there. It imports the
 forum of the tree it is in: run a copy in another tree, alternately, to compare two versions.
 """
 
+import cProfile
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -82,9 +85,14 @@ def main() -> None:
         client.get(url)
         cpu.append(time.process_time() - start_cpu)
         times.append(time.perf_counter() - start)
+    counting = cProfile.Profile()
+    with counting:
+        for _ in range(20):
+            client.get(url)
+    calls = pstats.Stats(counting).total_calls / 20
     print(f"{reader}: {REQUESTS} requests, mean {statistics.mean(times) * 1000:.2f} ms,"
           f" median {statistics.median(times) * 1000:.2f} ms;"
-          f" CPU mean {statistics.mean(cpu) * 1000:.2f} ms")  # fmt: skip
+          f" CPU mean {statistics.mean(cpu) * 1000:.2f} ms; {calls:.0f} Python calls")  # fmt: skip
     if os.environ.get("BENCH_PROFILE", "1") == "1":
         try:
             from pyinstrument import Profiler
