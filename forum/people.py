@@ -15,6 +15,8 @@ later on the dialogue's page.
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
 
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
@@ -227,18 +229,20 @@ class Named:
 
     def __init__(self, row, prefixes, *, pseudonymous: bool) -> None:
         self._row = row
-        self._names = {}
+        self._names = names = {}
+        fields = getattr(row, "_fields", None)  # a result row's names, else ask the object
         for prefix in prefixes:
-            if getattr(row, f"{prefix}_username") is None:  # nobody (an outer join's miss)
+            # As of_row reads them, with the names made once: a topic page names 100 people.
+            read, name, username, organisation = _columns_of(prefix)
+            display_name, names[username], number, chosen = read(row)
+            if names[username] is None:  # nobody (an outer join's miss)
                 who = Shown("")
             else:
-                who = of_row(row, prefix, pseudonymous=pseudonymous)
-            self._names[f"{prefix}_name"] = who.name
-            self._names[f"{prefix}_username"] = who.username
-            if hasattr(row, f"{prefix}_organisation"):
-                self._names[f"{prefix}_organisation"] = who.username and getattr(
-                    row, f"{prefix}_organisation"
-                )
+                who = shown(pseudonymous=pseudonymous, display_name=display_name,
+                            username=names[username], number=number, chosen=chosen)  # fmt: skip
+            names[name], names[username] = who.name, who.username
+            if (organisation in fields) if fields is not None else hasattr(row, organisation):
+                names[organisation] = who.username and getattr(row, organisation)
 
     def __getattr__(self, name: str):
         names = object.__getattribute__(self, "_names")
@@ -252,6 +256,14 @@ class Named:
 
     def __hash__(self) -> int:
         return hash((Named, self._row, tuple(self._names.items())))
+
+
+@cache
+def _columns_of(prefix: str) -> tuple:
+    """What reads the columns `columns(..., prefix)` named, and the names Named shows them by."""
+    read = attrgetter(f"{prefix}_name", f"{prefix}_username", f"{prefix}_number",
+                      f"{prefix}_chosen")  # fmt: skip
+    return read, f"{prefix}_name", f"{prefix}_username", f"{prefix}_organisation"
 
 
 def named(rows, *prefixes: str, pseudonymous: bool) -> list:
