@@ -57,6 +57,23 @@ def test_the_reply_form_is_the_form_rendered_anew_with_the_readers_token(
         assert f'<input type="hidden" name="csrf_token" value="{token}">' in page  # the header's
 
 
+def test_a_newcomer_to_a_pseudonymous_dialogue_is_offered_a_name_in_the_kept_form(
+    app, client, conversation, create_dialogue, create_topic, create_post
+):
+    hidden = create_topic(create_dialogue("safe-space", pseudonymous=True), by="nadia")
+    client.login("amina")
+
+    def page() -> str:
+        shown = client.get(hidden.url).text
+        token = TOKEN.search(shown).group(1)
+        assert form_rendered_anew(app, hidden.id, "amina", token, "en") in shown
+        return shown
+
+    assert 'name="pseudonym"' in page() and 'name="pseudonym"' in page()  # rendered, then kept
+    create_post(hidden, by="amina")
+    assert 'name="pseudonym"' not in page()  # she goes by her number now
+
+
 def test_each_reader_posts_with_their_own_token_from_the_kept_form(app, client, conversation):
     topic, _, _ = conversation
     client.login("amina")
