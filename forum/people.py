@@ -227,10 +227,11 @@ class Named:
 
     __slots__ = ("_names", "_row")
 
-    def __init__(self, row, prefixes, *, pseudonymous: bool) -> None:
+    def __init__(self, row, prefixes, *, pseudonymous: bool, fields=None) -> None:
         self._row = row
         self._names = names = {}
-        fields = getattr(row, "_fields", None)  # a result row's names, else ask the object
+        if fields is None:  # a result row's column names (named() reads them once), else ask
+            fields = getattr(row, "_fields", None)
         for prefix in prefixes:
             # As of_row reads them, with the names made once: a topic page names 100 people.
             read, name, username, organisation = _columns_of(prefix)
@@ -268,4 +269,6 @@ def _columns_of(prefix: str) -> tuple:
 
 def named(rows, *prefixes: str, pseudonymous: bool) -> list:
     """Rows read with `columns`, each person on them shown as the dialogue shows them."""
-    return [Named(row, prefixes, pseudonymous=pseudonymous) for row in rows]
+    rows = list(rows)
+    fields = getattr(rows[0], "_fields", None) if rows else None  # the same for every row
+    return [Named(row, prefixes, pseudonymous=pseudonymous, fields=fields) for row in rows]
