@@ -10,9 +10,7 @@ ratio to the reference endpoint measured beside it; then it sends 20,000 request
 list topic's page and feed and prints each forum worker's memory after every 5,000 (it must stay
 flat: every store a worker keeps is bounded). BENCH_DURATION (default 8s) sets each run;
 BENCH_LIST_TOPICS (default 500) the number of list topics; BENCH_WORKERS (default 2) the
-gunicorn workers of each app (1 to measure what one worker serves). BENCH_CASES (say
-"logged in") measures only the endpoints whose names contain one of its comma-separated words,
-and skips the memory check.
+gunicorn workers of each app (1 to measure what one worker serves).
 """
 
 import http.cookiejar
@@ -35,7 +33,6 @@ REFERENCE = Path(os.environ.get("BENCH_REFERENCE") or ROOT.parent / "shared" / "
 DURATION = os.environ.get("BENCH_DURATION", "8s")
 LIST_TOPICS = int(os.environ.get("BENCH_LIST_TOPICS", "500"))
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
-CASES = [word for word in os.environ.get("BENCH_CASES", "").split(",") if word]
 FORUM, REF = "http://127.0.0.1:8801", "http://127.0.0.1:8802"
 PASSWORD = "bench password"
 
@@ -213,8 +210,6 @@ def main() -> None:
             ("topic feed, 304", feed, "etag", None, "/hello"),
             ("posting a reply", f"{FORUM}/t/{topic_id}/reply", {}, post_script, None),
         ]  # fmt: skip
-        if CASES:
-            cases = [case for case in cases if any(word in case[0] for word in CASES)]
         print(f"gunicorn {WORKERS} sync worker(s) each, wrk -t2 -c8 -d{DURATION}, loopback")
         for round_number in (1, 2):
             for name, url, headers, script, reference in cases:
@@ -228,8 +223,6 @@ def main() -> None:
                     line += (f"  | reference {reference:<9} {theirs[0]:>7.0f} req/s"
                              f"  ratio {ours[0] / theirs[0]:.2f}")  # fmt: skip
                 print(line, flush=True)
-        if CASES:
-            return
         pages = -(-LIST_TOPICS // 30)
         rotation = [f"/t/{i}/{s}" for i, s in listed] + [f"/t/{i}/feed.rss" for i, _ in listed]
         rotation += [f"/d/bench?page={n}" for n in range(1, pages + 1)]
