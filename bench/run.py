@@ -28,7 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "bench-ref"
+# BENCH_REFERENCE: the reference elsewhere (a worktree outside the clone's parent folder).
+REFERENCE = Path(os.environ.get("BENCH_REFERENCE") or ROOT.parent / "shared" / "bench-ref")
 DURATION = os.environ.get("BENCH_DURATION", "8s")
 LIST_TOPICS = int(os.environ.get("BENCH_LIST_TOPICS", "500"))
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
