@@ -27,11 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.load_secret_key(app.instance_path)
-    if app.config["PROXIES"]:
-        n = app.config["PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
-    from forum import database, errors, i18n, inputs, security, templating
+    from forum import database, errors, i18n, inputs, kept, security, templating
 
     inputs.init_app(app)
     security.init_app(app)
@@ -43,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, include_name=in_models
     )
     csrf.init_app(app)
+    security.check_csrf(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     # Flask-Limiter warns when its storage (Redis) is unreachable and it counts in memory
@@ -93,10 +91,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(participation_bp)
     limiter.exempt(feeds_bp)  # feed readers poll; feeds are cheap and cacheable
+    security.limit_only_where_limited(app)
     app.register_blueprint(i18n.bp)
     errors.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    kept.init_app(app)
     mail_delivery.init_app(app)
     app.cli.add_command(user_cli)
     app.cli.add_command(dialogue_cli)
@@ -108,4 +108,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(i18n.i18n_cli)
+    if app.config["PROXIES"]:  # outermost: every middleware sees the client's address and host
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     return app

@@ -45,26 +45,50 @@ def renderer(template: str, macro: str):
 class Kept:
     """A bounded store of values under keys that name everything the values depend on.
 
-    For what a macro does not render (whole feeds): get(key, make) returns the value kept
-    under key, or makes, keeps and returns it; the least recently used go first. Like the
-    rendered pieces, nothing is kept while templates reload.
+    For what a macro does not render (whole feeds, whole pages): get(key, make) returns the
+    value kept under key, or makes, keeps and returns it; find and keep do each half. The least
+    recently used go first, beyond `size` values or, given a budget, beyond `budget` bytes
+    (counted as len(value)). Like the rendered pieces, nothing is kept while templates reload.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, budget: int | None = None) -> None:
         self.size = size
+        self.budget = budget
+        self.weight = 0
         self._items: OrderedDict = OrderedDict()
         self._lock = Lock()
 
     def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        value = self.find(key)
+        if value is None:
+            value = make()
+            self.keep(key, value)
+        return value
+
+    def find(self, key: Hashable):
+        """The value kept under key (now the most recently used), or None."""
         if current_app.jinja_env.auto_reload:
-            return make()
+            return None
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()
+        return None
+
+    def keep(self, key: Hashable, value) -> None:
+        """Keep value under key, letting the least recently used go beyond the bounds."""
+        if current_app.jinja_env.auto_reload:
+            return
+        weight = len(value) if self.budget is not None else 0
+        if self.budget is not None and weight > self.budget:
+            return
         with self._lock:
+            if key in self._items:
+                self.weight -= len(self._items.pop(key)) if self.budget is not None else 0
             self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+            self.weight += weight
+            while len(self._items) > self.size or (
+                self.budget is not None and self.weight > self.budget
+            ):
+                _, gone = self._items.popitem(last=False)
+                self.weight -= len(gone) if self.budget is not None else 0

@@ -2,12 +2,15 @@
 the translation commands."""
 
 import os
+from functools import lru_cache
 
 import click
 import pytz
 from flask import Blueprint, Flask, abort, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_cookie
 
 from forum.config import LANGUAGES
 from forum.extensions import db
@@ -29,10 +32,27 @@ def select_locale() -> str:
         return "en"
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return browser_language()
+
+
+def browser_language(environ: dict | None = None) -> str:
+    """The language chosen in this browser (its cookie), else the best of its Accept-Language.
+
+    What an anonymous reader gets; read without loading anyone, from the request's environ
+    (forum.kept keys pages by it, before Flask handles the request).
+    """
+    environ = request.environ if environ is None else environ
+    if "HTTP_COOKIE" in environ:
+        chosen = parse_cookie(environ).get(COOKIE)
+        if chosen in LANGUAGES:
+            return chosen
+    return _best_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+
+
+@lru_cache(maxsize=256)
+def _best_language(accept_language: str) -> str:
+    # Browsers send a few dozen distinct headers: each is parsed once per worker.
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "en"
 
 
 def select_timezone() -> str | None:

@@ -256,6 +256,15 @@ def queries(app):
     return lambda: QueryLog(engine)
 
 
+@pytest.fixture
+def pages_built_each_time(app):
+    """No page kept for anonymous readers (forum.kept): each request builds its page, for tests
+    that count what building one costs."""
+    from forum.fragments import Kept
+
+    app.extensions["pages"] = Kept(0)
+
+
 class MailSink:
     """A real SMTP server on a loopback port, keeping what it receives."""
 

@@ -338,7 +338,7 @@ def test_a_dialogue_with_names_is_unchanged(client, dialogue_setup, create_post)
 
 
 def test_a_pseudonymous_topic_page_costs_the_same_queries_whatever_its_writers(
-    app, client, pseudonymous, create_user, create_post, queries
+    app, client, pseudonymous, create_user, create_post, queries, pages_built_each_time
 ):
     def count():
         with queries() as log:

@@ -302,7 +302,7 @@ def reset_password(user: User, password: str) -> None:
 
 def update_profile(user: User, **fields: str) -> None:
     """Update the profile fields a person may edit themselves."""
-    known_as = user.display_name
+    known_as = (user.display_name, user.organisation)
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise TypeError(f"not a profile field: {name}")
@@ -311,8 +311,9 @@ def update_profile(user: User, **fields: str) -> None:
     if not user.display_name:
         user.display_name = user.username
     db.session.flush()
-    if user.display_name != known_as:
-        mark_renamed(user.id)  # feeds show names: their validators must change
+    if (user.display_name, user.organisation) != known_as:
+        # Feeds show names, pages names and organisations: their validators must change.
+        mark_renamed(user.id)
 
 
 def set_opens_noted_posts(user: User, opens: bool) -> None:

@@ -4,11 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum import text
+from forum import changes, text
 from forum.conclusions import services
 from forum.conclusions.forms import ConclusionForm
 from forum.extensions import db
 from forum.forms import form_page
+from forum.kept import conditional
 from forum.permissions import require
 from forum.summaries import staleness
 from forum.topics.links import topic_url
@@ -60,6 +61,7 @@ def edit(topic_id: int, question_id: int):
 
 
 @bp.get("/t/<int:topic_id>/questions/<int:question_id>/conclusion/history")
+@conditional(changes.conclusion_page)
 def history(topic_id: int, question_id: int):
     """The earlier versions of the conclusion under a prompt question."""
     topic, question = _question(topic_id, question_id)

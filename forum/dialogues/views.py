@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import people
+from forum import changes, people
 from forum.accounts import services as accounts
 from forum.conclusions.services import concluded_questions
 from forum.dialogues import services
@@ -18,6 +18,7 @@ from forum.dialogues.forms import (
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
+from forum.kept import conditional
 from forum.notifications.services import is_following
 from forum.permissions import can, require
 from forum.summaries import staleness
@@ -42,6 +43,7 @@ def state_names():
 
 
 @bp.get("/d/<slug>")
+@conditional(changes.dialogue_page)
 def show(slug: str):
     """A dialogue: its description and its topics, sticky first, then by last activity."""
     dialogue = get_dialogue_or_404(slug)

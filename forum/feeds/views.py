@@ -7,11 +7,13 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.http import http_date
 
 from forum.changes import is_fresh, validators
 from forum.dialogues.services import find_dialogue
 from forum.feeds import services
 from forum.fragments import Kept
+from forum.kept import answers_early
 from forum.moderation.services import ACTION_NAMES, log_page
 from forum.topics.services import find_topic
 
@@ -92,14 +94,33 @@ def _missing(what: str) -> Response:
     return Response(what, status=404, mimetype="text/plain")
 
 
+def early(version):
+    """Let forum.kept.NotModified answer a feed's 304 from version(**view_arguments), its
+    (ETag, Last-Modified) or None, before Flask handles the request."""
+
+    def tag(endpoint: str, environ: dict, kwargs: dict):
+        found = version(**kwargs)
+        if found is None:
+            return None
+        etag, modified = found
+        return etag, [("Last-Modified", http_date(modified)), ("Cache-Control", CACHE)]
+
+    return answers_early(tag)
+
+
+def _topic_version(topic_id: int) -> tuple[str, datetime] | None:
+    changed = services.topic_changed_at(topic_id)
+    return None if changed is None else validators(f"t{topic_id}", changed)
+
+
 @bp.get("/t/<int:topic_id>/feed.rss")
+@early(_topic_version)
 def topic(topic_id: int):
     """A topic's newest posts, its pinned summary and its lock."""
-    changed = services.topic_changed_at(topic_id)
-    if changed is None:
+    version = _topic_version(topic_id)
+    if version is None:
         return _missing(_("No such topic."))
-    etag, modified = validators(f"t{topic_id}", changed)
-    return _answer(etag, modified, lambda: _topic_feed(find_topic(topic_id)))
+    return _answer(*version, lambda: _topic_feed(find_topic(topic_id)))
 
 
 def _topic_feed(found) -> str:
@@ -117,14 +138,19 @@ def _topic_feed(found) -> str:
     )
 
 
+def _dialogue_version(slug: str) -> tuple[str, datetime] | None:
+    head = services.dialogue_changed_at(slug)
+    return None if head is None else validators(f"d{head[0]}", head[1])
+
+
 @bp.get("/d/<slug>/feed.rss")
+@early(_dialogue_version)
 def dialogue(slug: str):
     """A dialogue's new topics with their prompt questions, and its summaries."""
-    head = services.dialogue_changed_at(slug)
-    if head is None:
+    version = _dialogue_version(slug)
+    if version is None:
         return _missing(_("No such dialogue."))
-    etag, modified = validators(f"d{head[0]}", head[1])
-    return _answer(etag, modified, lambda: _dialogue_feed(find_dialogue(slug)))
+    return _answer(*version, lambda: _dialogue_feed(find_dialogue(slug)))
 
 
 def _dialogue_feed(found) -> str:
@@ -137,7 +163,12 @@ def _dialogue_feed(found) -> str:
     )
 
 
+def _site_version() -> tuple[str, datetime]:
+    return validators("site", services.site_changed_at())
+
+
 @bp.get("/feed.rss")
+@early(_site_version)
 def site():
     """The newest posts across the forum's dialogues."""
     changed = services.site_changed_at()
@@ -155,7 +186,13 @@ def site():
     )
 
 
+def _log_version() -> tuple[str, datetime]:
+    head = services.log_head()
+    return validators(f"log{head[0] if head else 0}", head[1] if head else None)
+
+
 @bp.get("/moderation/log/feed.rss")
+@early(_log_version)
 def moderation_log():
     """The public moderation log."""
     head = services.log_head()

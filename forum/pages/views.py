@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text as sql
 
-from forum import text
+from forum import changes, text
 from forum.config import LANGUAGES
 from forum.dialogues.services import list_dialogues
 from forum.extensions import db
 from forum.forms import form_page
+from forum.kept import conditional
 from forum.moderation.services import ModerationError
 from forum.pages import code_of_conduct as conduct
 from forum.pages.forms import ConductForm
@@ -20,6 +21,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@conditional(changes.front_page)
 def index():
     """The front page."""
     return render_template("pages/index.html", dialogues=list_dialogues())

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from forum import acts, people, text
 from forum.accounts.models import User
-from forum.changes import mark_changed
+from forum.changes import mark_changed, mark_rerendered
 from forum.clock import shown, utcnow
 from forum.config import LANGUAGES
 from forum.database import plain_update
@@ -363,6 +363,7 @@ def rerender(*, batch: int = 500, progress: Callable[[int], None] = lambda n: No
                     .where(key == row_key)
                     .values({html: text.render_stored(row_source), model.render_version: version})
                 )
+            mark_rerendered(model, [row[0] for row in rows])  # the pages and feeds showing them
             db.session.commit()
             last = rows[-1][0]
             done += len(rows)

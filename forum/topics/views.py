@@ -4,13 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import people
+from forum import changes, people
 from forum.conclusions.services import conclusions_by_question
 from forum.dialogues.forms import offer_first_pseudonym
 from forum.dialogues.services import find_dialogue
 from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
+from forum.kept import conditional
 from forum.permissions import can, reply_refusal, require
 from forum.posts import reading
 from forum.posts.pieces import reply_form_html
@@ -107,6 +108,7 @@ def first_new(topic_id: int):
 
 @bp.get("/t/<int:topic_id>", defaults={"slug": None})
 @bp.get("/t/<int:topic_id>/<slug>")
+@conditional(changes.topic_page)
 def show(topic_id: int, slug: str | None):
     """A topic: its framing and prompt questions, then its replies, threaded or in order."""
     reader = current_user if current_user.is_authenticated else None

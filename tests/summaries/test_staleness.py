@@ -139,7 +139,7 @@ def test_a_facilitator_sees_what_changed_since_a_conclusion(app, client, stale):
 
 
 def test_others_see_nothing_of_it_and_anonymous_readers_pay_nothing(
-    app, client, stale, create_topic, create_post, queries
+    app, client, stale, create_topic, create_post, queries, pages_built_each_time
 ):
     plain = create_topic(SimpleNamespace(id=dialogue_id(app, stale.topic)), title="Plain topic")
     create_post(plain, by="amina", body="Nothing to summarise.")

@@ -63,7 +63,7 @@ def test_flat_view_pages_by_number(client, dialogue_setup, create_post, small_pa
 
 
 def test_topic_page_costs_the_same_queries_for_5_and_300_posts(
-    app, client, dialogue_setup, create_topic, create_post, queries
+    app, client, dialogue_setup, create_topic, create_post, queries, pages_built_each_time
 ):
     small = dialogue_setup.topic
     big = create_topic(dialogue_setup.dialogue, title="A long topic")
