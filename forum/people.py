@@ -15,6 +15,8 @@ later on the dialogue's page.
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
 
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
@@ -225,20 +227,23 @@ class Named:
 
     __slots__ = ("_names", "_row")
 
-    def __init__(self, row, prefixes, *, pseudonymous: bool) -> None:
+    def __init__(self, row, prefixes, *, pseudonymous: bool, fields=None) -> None:
         self._row = row
-        self._names = {}
+        self._names = names = {}
+        if fields is None:  # a result row's column names (named() reads them once), else ask
+            fields = getattr(row, "_fields", None)
         for prefix in prefixes:
-            if getattr(row, f"{prefix}_username") is None:  # nobody (an outer join's miss)
+            # As of_row reads them, with the names made once: a topic page names 100 people.
+            read, name, username, organisation = _columns_of(prefix)
+            display_name, names[username], number, chosen = read(row)
+            if names[username] is None:  # nobody (an outer join's miss)
                 who = Shown("")
             else:
-                who = of_row(row, prefix, pseudonymous=pseudonymous)
-            self._names[f"{prefix}_name"] = who.name
-            self._names[f"{prefix}_username"] = who.username
-            if hasattr(row, f"{prefix}_organisation"):
-                self._names[f"{prefix}_organisation"] = who.username and getattr(
-                    row, f"{prefix}_organisation"
-                )
+                who = shown(pseudonymous=pseudonymous, display_name=display_name,
+                            username=names[username], number=number, chosen=chosen)  # fmt: skip
+            names[name], names[username] = who.name, who.username
+            if (organisation in fields) if fields is not None else hasattr(row, organisation):
+                names[organisation] = who.username and getattr(row, organisation)
 
     def __getattr__(self, name: str):
         names = object.__getattribute__(self, "_names")
@@ -254,6 +259,16 @@ class Named:
         return hash((Named, self._row, tuple(self._names.items())))
 
 
+@cache
+def _columns_of(prefix: str) -> tuple:
+    """What reads the columns `columns(..., prefix)` named, and the names Named shows them by."""
+    read = attrgetter(f"{prefix}_name", f"{prefix}_username", f"{prefix}_number",
+                      f"{prefix}_chosen")  # fmt: skip
+    return read, f"{prefix}_name", f"{prefix}_username", f"{prefix}_organisation"
+
+
 def named(rows, *prefixes: str, pseudonymous: bool) -> list:
     """Rows read with `columns`, each person on them shown as the dialogue shows them."""
-    return [Named(row, prefixes, pseudonymous=pseudonymous) for row in rows]
+    rows = list(rows)
+    fields = getattr(rows[0], "_fields", None) if rows else None  # the same for every row
+    return [Named(row, prefixes, pseudonymous=pseudonymous, fields=fields) for row in rows]

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from flask import abort, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
 from forum.accounts.models import Role
 from forum.clock import shown
@@ -13,11 +13,14 @@ from forum.extensions import db, login_manager
 
 
 def facilitated_dialogue_ids(user) -> frozenset[int]:
-    """The ids of the dialogues this user facilitates, read once per request."""
+    """The ids of the dialogues this user facilitates: read with the login (load_user, through
+    facilitated_ids_of), else once per request."""
     from forum.dialogues.models import Facilitator
 
     if not user.is_authenticated:
         return frozenset()
+    if user.facilitated is not None:
+        return user.facilitated
     cache = g.setdefault("_facilitated", {}) if has_request_context() else {}
     if user.id not in cache:
         rows = db.session.scalars(
@@ -25,6 +28,15 @@ def facilitated_dialogue_ids(user) -> frozenset[int]:
         )
         cache[user.id] = frozenset(rows)
     return cache[user.id]
+
+
+def facilitated_ids_of(user_column):
+    """The ids of the dialogues the person in user_column facilitates, comma-separated (NULL if
+    none): a subquery for load_user."""
+    from forum.dialogues.models import Facilitator
+
+    ids = func.aggregate_strings(cast(Facilitator.dialogue_id, String), ",")
+    return select(ids).where(Facilitator.user_id == user_column).scalar_subquery()
 
 
 def _member(user) -> bool:
@@ -162,7 +174,8 @@ RULES: dict[str, Callable[..., bool]] = {
 
 def can(action: str, obj=None, user=None) -> bool:
     """Say whether the user (the current one by default) may do action on obj."""
-    return RULES[action](current_user if user is None else user, obj)
+    # The user itself, not the proxy: a rule reads several of its attributes.
+    return RULES[action](current_user._get_current_object() if user is None else user, obj)
 
 
 def require(action: str, obj=None) -> None:

@@ -105,6 +105,9 @@ class User(UserMixin, db.Model):
     session_token = None
     # How many of their notifications are unread, read with the login (load_user).
     unread_count = 0
+    # The ids of the dialogues they facilitate (a frozenset), read with the login too
+    # (forum.permissions.facilitated_dialogue_ids).
+    facilitated = None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -396,9 +396,10 @@ def end_sessions(user: User, *, keep: str | None = None) -> None:
 def _login_statement():
     """The statement of load_user, built once (building it cost a third of a 304)."""
     from forum.notifications.services import unread_count_of
+    from forum.permissions import facilitated_ids_of
 
     return (
-        select(User, unread_count_of(User.id))
+        select(User, unread_count_of(User.id), facilitated_ids_of(User.id))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             UserSession.token_hash == bindparam("token_hash"),
@@ -410,13 +411,17 @@ def _login_statement():
 def load_user(token: str) -> User | None:
     """Return the user of a live login token, or None; one query, and it writes nothing.
 
-    The same query counts the person's unread notifications, for the header of every page.
+    The same query counts the person's unread notifications, for the header of every page, and
+    reads the dialogues they facilitate, for their rights (forum.permissions).
     """
     row = db.session.execute(
         _login_statement(), {"token_hash": _token_hash(token), "now": utcnow()}
     ).first()
     if row is None or row[0].is_suspended:
         return None
-    user, user.unread_count = row
+    user, user.unread_count, facilitated = row
+    user.facilitated = (
+        frozenset(int(i) for i in facilitated.split(",")) if facilitated else frozenset()
+    )
     user.session_token = token
     return user

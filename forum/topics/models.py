@@ -49,6 +49,11 @@ class Topic(db.Model):
     # ... and their pseudonym, for a pseudonymous dialogue (forum.people.last_author).
     last_author_number: Mapped[int | None] = query_expression()
     last_author_chosen: Mapped[str | None] = query_expression()
+    # For a logged-in reader's page, in the same statement (find_topic(reader=...)): how far
+    # they had read it (0 if never), the first post after that if any, whether they follow it.
+    read_number: Mapped[int | None] = query_expression()
+    first_unread_id: Mapped[int | None] = query_expression()
+    followed: Mapped[bool | None] = query_expression()
 
     dialogue: Mapped[Dialogue] = relationship(lazy="joined", innerjoin=True)
     locked_by: Mapped["User | None"] = relationship(foreign_keys=[locked_by_id])

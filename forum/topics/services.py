@@ -1,7 +1,7 @@
 """Topics: opening them with prompt questions, editing them, and read markers."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, undefer, with_expression
 
@@ -12,6 +12,7 @@ from forum.clock import utcnow
 from forum.database import plain_update
 from forum.dialogues.models import Dialogue, Pseudonym
 from forum.extensions import db
+from forum.notifications.models import Follow
 from forum.posts.models import Post
 from forum.slugs import slugify
 from forum.topics.models import PromptQuestion, ReadMarker, Topic, TopicRevision
@@ -82,8 +83,39 @@ _TOPIC_TO_READ = _TOPIC.options(
 )
 
 
-def find_topic(topic_id: int, *, with_pages: bool = False) -> Topic | None:
-    """Return the topic and its dialogue; to read it, with pages, questions and last post."""
+# A logged-in reader's page reads their marker, the post after it and their follow with the
+# topic, rather than in statements of their own.
+_MARKER = select(ReadMarker.last_read_number).where(
+    ReadMarker.user_id == bindparam("reader_id"), ReadMarker.topic_id == Topic.id
+)
+_AFTER_MARKER = func.coalesce(
+    select(ReadMarker.last_read_number)
+    .where(ReadMarker.user_id == bindparam("reader_id"), ReadMarker.topic_id == Post.topic_id)
+    .scalar_subquery(),
+    0,
+)
+_TOPIC_FOR_READER = _TOPIC_TO_READ.options(
+    with_expression(Topic.read_number, func.coalesce(_MARKER.scalar_subquery(), 0)),
+    with_expression(
+        Topic.first_unread_id,
+        select(Post.id)
+        .where(Post.topic_id == Topic.id, Post.number == _AFTER_MARKER + 1)
+        .scalar_subquery(),
+    ),
+    with_expression(
+        Topic.followed,
+        exists().where(Follow.user_id == bindparam("reader_id"), Follow.topic_id == Topic.id),
+    ),
+)
+
+
+def find_topic(topic_id: int, *, with_pages: bool = False, reader: User | None = None):
+    """Return the topic and its dialogue; to read it, with pages, questions and last post, and
+    for a logged-in reader (who implies with_pages) how far they have read it and whether they
+    follow it (first_unread, topic.followed), all in one statement."""
+    if reader is not None:
+        params = {"topic_id": topic_id, "reader_id": reader.id}
+        return db.session.execute(_TOPIC_FOR_READER, params).unique().scalar_one_or_none()
     query = _TOPIC_TO_READ if with_pages else _TOPIC
     return db.session.execute(query, {"topic_id": topic_id}).unique().scalar_one_or_none()
 
@@ -224,25 +256,15 @@ def last_read_number(user: User, topic: Topic) -> int:
     return marker.last_read_number if marker else 0
 
 
-def first_unread(user: User, topic: Topic) -> tuple[int, int | None]:
-    """How far the user has read the topic, and the id of the first post after that (or None).
+def first_unread(topic: Topic) -> tuple[int, int | None]:
+    """How far the reader has read the topic, and the id of the first post after that (or None).
 
-    One query, read before the page marks anything read, so that "First new post" still
-    points where the reader stopped.
+    Read with the topic (find_topic(reader=...)), before the page marks anything read, so that
+    "First new post" still points where the reader stopped.
     """
-    read = (
-        select(ReadMarker.last_read_number)
-        .where(ReadMarker.user_id == user.id, ReadMarker.topic_id == topic.id)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(Post.number, Post.id).where(
-            Post.topic_id == topic.id, Post.number == func.coalesce(read, 0) + 1
-        )
-    ).first()
-    if row is None:  # nothing after the marker: every post is read
+    if topic.first_unread_id is None:  # nothing after the marker: every post is read
         return topic.post_count, None
-    return row.number - 1, row.id
+    return topic.read_number, topic.first_unread_id
 
 
 def read_own_post(user: User, topic: Topic, number: int) -> None:

@@ -12,10 +12,9 @@ from forum.extensions import db
 from forum.forms import form_page
 from forum.inputs import int_arg
 from forum.kept import conditional
-from forum.notifications.services import is_following
 from forum.permissions import can, reply_refusal, require
 from forum.posts import reading
-from forum.posts.forms import ReplyForm
+from forum.posts.pieces import reply_form_html
 from forum.posts.services import page_of_post, post_by_number
 from forum.summaries import staleness
 from forum.summaries.services import pinned_for_topic
@@ -112,7 +111,8 @@ def first_new(topic_id: int):
 @conditional(changes.topic_page)
 def show(topic_id: int, slug: str | None):
     """A topic: its framing and prompt questions, then its replies, threaded or in order."""
-    topic = services.find_topic(topic_id, with_pages=True) or abort(404)
+    reader = current_user if current_user.is_authenticated else None
+    topic = services.find_topic(topic_id, with_pages=True, reader=reader) or abort(404)
     if slug != topic.slug:
         kept = {name: request.args[name] for name in SHOW_ARGS if name in request.args}
         return redirect(topic_url(topic, **kept), 301)
@@ -137,15 +137,13 @@ def show(topic_id: int, slug: str | None):
         abort(404)
     read_before = first_new = None
     following = None
-    if current_user.is_authenticated:
-        read_before, first_new = services.first_unread(current_user, topic)
-        following = is_following(current_user, topic)
+    if reader is not None:
+        read_before, first_new = services.first_unread(topic)
+        following = topic.followed
     form = None
     refusal = reply_refusal(current_user, topic)
     if refusal is None:
-        form = ReplyForm(formdata=None)
-        form.set_questions(questions)
-        offer_first_pseudonym(form, topic.dialogue, current_user)
+        form = reply_form_html(topic, questions)
     summary, dialogue_summary = pinned_for_topic(topic)
     conclusions = conclusions_by_question([topic.id])
     stale = {}
