@@ -346,7 +346,9 @@ def writers_of(report: Report) -> list[Writer]:
     if report.topic is not None:
         where.append(Post.topic_id == report.topic.id)
     else:
-        where.append(Post.topic_id.in_([t.id for t in report.topics]))
+        # The dialogue's topics by a subquery, not a list of every topic id in the statement.
+        topics = select(Topic.id).where(Topic.dialogue_id == report.dialogue.id)
+        where.append(Post.topic_id.in_(topics.scalar_subquery()))
     counted = (
         select(
             Post.author_id,
