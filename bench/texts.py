@@ -4,7 +4,8 @@ Run from the repository: `.venv/bin/python bench/texts.py`. For every family of
 tests/markdown_families.py it renders the text once through forum.text.render (in an app with
 an empty in-memory database, which citations are checked against) and prints the CPU time of the
 rendering thread and the wall-clock time, or how long the pipeline took to refuse it; then the
-worst case found. The goal: every family renders, or is refused, in under 0.5 s.
+worst case found. The goal: every family renders, or is refused, within about the budget
+(forum.text.BUDGET_SECONDS, 0.5 s).
 """
 
 import sys

@@ -27,7 +27,7 @@ RENDER_VERSION = 2
 MAX_LENGTH = 20_000
 # CPU time of the rendering thread one text may take, so that load elsewhere on the machine
 # does not refuse a normal post; checked between the steps of Python-Markdown and the cleaner.
-BUDGET_SECONDS = 0.2
+BUDGET_SECONDS = 0.5
 # bleach parses the whole of Markdown's output before it can be stopped, at some 10 to 50 us a
 # tag: more tags than this (a real 20,000-character post has about 1,000) is refused unparsed.
 MAX_TAGS = 5_000

@@ -14,7 +14,7 @@ from forum.posts import services as post_services
 from forum.posts.models import Post
 from tests.markdown_families import FAMILIES
 
-# Ten times the goal of 0.5 s (bench/texts.py measures the real figure), far below the
+# Ten times the budget of 0.5 s (bench/texts.py measures the real figure), far below the
 # 54 s that 20,000 '[' took before the pipeline had a budget.
 CEILING_SECONDS = 5
 REFUSED_LINKS = "[a](" * (text.MAX_LENGTH // 4)
