@@ -163,13 +163,17 @@ def _not_modified(sent: str | None, etag: str) -> bool:
     return not tags.star_tag and tags.contains_weak(etag)
 
 
-def conditional(version: Callable[..., tuple | None]):
+def conditional(version: Callable[..., tuple | None], *, keep: bool = True):
     """Answer the view's page conditionally, and keep it for readers without an account.
 
     version(user_id=..., **view_arguments) reads, in one query, what the page shows that can
     change, or returns None where the view answers something else (a redirect, a 404), which it
     then does. Like the feeds, such pages are exempt from default rate limits: readers reload
     them, and their 304 is cheap.
+
+    keep=False: a page with as many addresses as readers make up (search), or read by few (a
+    dialogue's participation picture), or by logged-in readers only, is answered 304 but not
+    kept (it would push the pages everyone reads out of the store), and keeps its rate limits.
     """
 
     def decorate(view):
@@ -187,12 +191,13 @@ def conditional(version: Callable[..., tuple | None]):
             etag = _etag(endpoint, environ, shown, who.key)
             if _not_modified(environ.get("HTTP_IF_NONE_MATCH"), etag):
                 response = Response(status=304)
-            elif who.user is None:
+            elif who.user is None and keep:
                 response = _kept((endpoint, _address(environ), shown, who.key), view, kwargs)
             else:
                 token = session.get("csrf_token")
                 response = make_response(view(**kwargs))
-                if session.get("csrf_token") != token:  # the page made the session's token
+                if who.user is not None and session.get("csrf_token") != token:
+                    # The page made the session's token, which the reader's key holds.
                     etag = _etag(endpoint, environ, shown, _person_key(who.user))
             if response.status_code in (200, 304):
                 response.set_etag(etag, weak=who.user is not None)
@@ -211,7 +216,7 @@ def conditional(version: Callable[..., tuple | None]):
             return etag, [("Cache-Control", PUBLIC), ("Vary", VARY)]
 
         answer.answers_early = early
-        return limiter.exempt(answer)
+        return limiter.exempt(answer) if keep else answer
 
     return decorate
 

@@ -4,9 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum.changes import Validator
 from forum.dialogues.views import get_dialogue_or_404
 from forum.extensions import csrf, db
 from forum.inputs import int_arg
+from forum.kept import conditional
 from forum.moderation.appeals import notice_token
 from forum.notifications import mailing, services
 from forum.permissions import can
@@ -19,7 +21,22 @@ bp = Blueprint("notifications", __name__)
 PER_PAGE = 30
 
 
+# What the page shows that can change, read before it is built (forum.kept): the person's
+# notifications (new ones, and the read ones: the unread count is part of every page's reader)
+# and the posts, topics and people they name, whose changes move their dialogue's changed_at.
+PAGE = Validator(
+    """SELECT count(*), max(id), count(read_at), (SELECT max(changed_at) FROM dialogue)
+    FROM notification WHERE user_id = :user_id"""
+)
+
+
+def page_version(*, user_id: int | None) -> tuple | None:
+    """The page's version; None for a reader without an account (asked to log in)."""
+    return None if user_id is None else tuple(PAGE.first(user_id=user_id))
+
+
 @bp.get("/notifications")
+@conditional(page_version, keep=False)
 @login_required
 def index():
     """The person's notifications, newest first, the unread marked."""

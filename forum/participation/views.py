@@ -15,12 +15,15 @@ from flask import (
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from forum.accounts.models import ChoiceKind
+from forum.accounts.models import ChoiceKind, ProfileChoice
+from forum.changes import Validator
 from forum.dialogues.views import get_dialogue_or_404
 from forum.extensions import db
 from forum.forms import REFUSED
 from forum.fragments import Kept
+from forum.kept import conditional
 from forum.participation import charts, choices, services
 from forum.participation.forms import ChoiceForm
 from forum.permissions import require
@@ -40,7 +43,27 @@ def _period() -> int:
     return int(time.time() // KEEP_SECONDS)
 
 
+# What the page shows that can change, read before it is built (forum.kept): the dialogue's
+# posts (its changed_at), whether its readers may see the page, and the choices offered.
+PAGE = Validator(
+    """SELECT changed_at, state, readers_may_export FROM dialogue WHERE slug = :slug"""
+)
+
+
+def page_version(*, slug: str, user_id: int | None) -> tuple | None:
+    """The page's version (None: no such dialogue): the dialogue's, the choices as they are
+    named and ordered now, and the minute (what people declare moves no stamp)."""
+    row = PAGE.first(slug=slug)
+    if row is None:
+        return None
+    offered = db.session.execute(
+        select(ProfileChoice.id, ProfileChoice.kind, ProfileChoice.label, ProfileChoice.position)
+    ).all()
+    return (*row, tuple(sorted(map(tuple, offered))), _period())
+
+
 @bp.get("/d/<slug>/participation")
+@conditional(page_version, keep=False)
 def show(slug: str):
     """Who took part in a dialogue, when, how deep the threads go and which groups answered
     what (its facilitators and moderators; its readers too once archived, if allowed)."""

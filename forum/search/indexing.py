@@ -27,6 +27,9 @@ from sqlalchemy.orm import aliased
 
 from forum import acts
 from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.database import plain_update
+from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.posts.models import Post
 from forum.search import backend
@@ -167,6 +170,8 @@ def reindex(*, progress: Callable[[int], None] = lambda n: None) -> int:
             if not batch:
                 break
             refresh(kind, low=batch[0], high=batch[-1])
+            # What can be found may have changed anywhere: the search page's version moves.
+            db.session.execute(plain_update(Dialogue).values(changed_at=utcnow()))
             db.session.commit()
             last = batch[-1]
             done += len(batch)
