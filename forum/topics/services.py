@@ -1,5 +1,7 @@
 """Topics: opening them with prompt questions, editing them, and read markers."""
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -283,24 +285,34 @@ def mark_read(user: User, topic: Topic, *, read_before: int, shown: set[int]) ->
         number += 1
     if number <= read_before:
         return False
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
-    statement = insert(ReadMarker).values(
-        user_id=user.id, topic_id=topic.id, last_read_number=number, read_at=utcnow()
-    )
-    higher = statement.excluded.last_read_number > ReadMarker.last_read_number
     db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ReadMarker.user_id, ReadMarker.topic_id],
-            set_={
-                "last_read_number": case(
-                    (higher, statement.excluded.last_read_number),
-                    else_=ReadMarker.last_read_number,
-                ),
-                "read_at": statement.excluded.read_at,
-            },
-        )
+        _marking(db.engine.dialect.name),
+        {"user_id": user.id, "topic_id": topic.id, "number": number, "now": utcnow()},
     )
     return True
+
+
+@cache
+def _marking(dialect: str):
+    """mark_read's upsert, built once per dialect (building it cost more than running it)."""
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    statement = insert(ReadMarker).values(
+        user_id=bindparam("user_id"),
+        topic_id=bindparam("topic_id"),
+        last_read_number=bindparam("number"),
+        read_at=bindparam("now"),
+    )
+    higher = statement.excluded.last_read_number > ReadMarker.last_read_number
+    return statement.on_conflict_do_update(
+        index_elements=[ReadMarker.user_id, ReadMarker.topic_id],
+        set_={
+            "last_read_number": case(
+                (higher, statement.excluded.last_read_number),
+                else_=ReadMarker.last_read_number,
+            ),
+            "read_at": statement.excluded.read_at,
+        },
+    )
 
 
 def list_topics(dialogue: Dialogue, *, user: User | None, page: int, per_page: int):
