@@ -5,8 +5,9 @@ anonymous, member (the default: a participant who has posted), facilitator, mode
 seeds, once, a forum like bench/run.py's long topic (a 200-post threaded topic, no list
 topics) in BENCH_PROFILE_DIR (default forum-topic-profile in the temporary folder), then asks
 the Flask test client for the topic's first page as that reader BENCH_REQUESTS times (default
-500), timed, and again under pyinstrument if it is installed (`.venv/bin/pip install
-pyinstrument`; BENCH_PROFILE=0 skips it). It prints the mean and median time per request, the
+500; BENCH_REPEAT=1: sending the page's ETag back, so each answer is a 304), timed, and again
+under pyinstrument if it is installed (`.venv/bin/pip install pyinstrument`; BENCH_PROFILE=0
+skips it). It prints the mean and median time per request, the
 mean CPU time, and the Python function calls per request (cProfile's count: the same on every
 run, where times vary on a shared machine); the page goes to
 BENCH_PROFILE_DIR/page-READER.html, the profile to profile-READER.txt there. It imports the
@@ -79,6 +80,11 @@ def main() -> None:
     for _ in range(20):
         assert client.get(url).status_code == 200
     (HERE / f"page-{reader}.html").write_text(client.get(url).text)
+    if os.environ.get("BENCH_REPEAT") == "1":  # the repeat visit: the page's ETag sent back
+        etag = client.get(url).headers["ETag"]
+        client.environ_base["HTTP_IF_NONE_MATCH"] = etag
+        assert client.get(url).status_code == 304
+        reader += "-304"
     times, cpu = [], []
     for _ in range(REQUESTS):
         start, start_cpu = time.perf_counter(), time.process_time()
