@@ -11,6 +11,7 @@ from forum import text
 from forum.accounts import services
 from forum.accounts.models import User
 from forum.extensions import db
+from tests.databases import same_on_every_database
 
 # CI has shared/ beside the checkout; elsewhere FORUM_XSS_CORPUS names the file.
 CORPUS = Path(
@@ -114,12 +115,14 @@ def test_only_web_and_mail_links_survive(source):
     assert "href=" not in text.render(source)
 
 
+@same_on_every_database
 def test_every_corpus_payload_comes_out_harmless_as_markdown():
     for payload in payloads():
         html = text.render(payload)
         assert dangers(html) == [], payload
 
 
+@same_on_every_database
 def test_every_corpus_payload_is_escaped_in_profile_fields(app, client, user):
     baseline = dangers(client.get("/u/amina").text)  # the layout's own <meta> and <link>
     with app.app_context():

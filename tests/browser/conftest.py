@@ -134,13 +134,18 @@ def browser(chromium_path):
         browser.close()
 
 
-# The screens test the pages, which do not depend on the database: on PostgreSQL (CI's second run
-# of the suite) the journeys go once, on the desktop, and the pages' audits (axe, the phone's
-# width) are left to the run on SQLite.
+# The screens test the pages, which do not depend on the database: CI's two runs of the suite
+# share them out. On SQLite the journeys go on the phone (with JavaScript) and with JavaScript
+# off, and the pages' audits (axe, the phone's width) run; on PostgreSQL the journeys go on the
+# desktop. FORUM_BROWSER_SCREENS=all runs the three on either.
 ON_POSTGRES = bool(os.environ.get("FORUM_TEST_DATABASE_URL"))
+if os.environ.get("FORUM_BROWSER_SCREENS") == "all":
+    JOURNEY_SCREENS = list(SCREENS)
+else:
+    JOURNEY_SCREENS = ["desktop"] if ON_POSTGRES else ["phone", "no-js"]
 
 
-@pytest.fixture(params=["desktop"] if ON_POSTGRES else list(SCREENS))
+@pytest.fixture(params=JOURNEY_SCREENS)
 def screen(request) -> str:
     """desktop, phone (360 x 740) or no-js."""
     return request.param

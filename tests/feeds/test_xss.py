@@ -18,6 +18,7 @@ from forum.moderation.models import Action, LogEntry
 from forum.posts.models import Post
 from forum.summaries.models import Summary
 from forum.topics.models import PromptQuestion, Topic
+from tests.databases import same_on_every_database
 from tests.test_text import payloads
 
 PEOPLE = 20  # payloads per round go into the names of this many people, their posts, ...
@@ -137,6 +138,7 @@ def write_round(stage, number: int, batch: list[str]) -> None:
     db.session.commit()
 
 
+@same_on_every_database
 def test_no_payload_reaches_a_feed_as_markup(app, client, stage, create_user):
     create_user("grace", role=Role.moderator)
     corpus = payloads()
