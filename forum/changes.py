@@ -192,9 +192,16 @@ DIALOGUE_PAGE_READER = Validator(
             WHERE follow.user_id = :user_id AND follow.dialogue_id = dialogue.id)"""
     )
 )
-FRONT_PAGE = Validator(
-    """SELECT count(*), max(changed_at),
-    sum(CASE WHEN state = 'open' AND closes_at <= :now THEN 1 ELSE 0 END) FROM dialogue"""
+_EVERY_DIALOGUE = """SELECT count(*), max(changed_at),
+    sum(CASE WHEN state = 'open' AND closes_at <= :now THEN 1 ELSE 0 END){more} FROM dialogue"""
+FRONT_PAGE = Validator(_EVERY_DIALOGUE.format(more=""))
+# Search: what can be found moves its dialogue's changed_at; an author filter names a person,
+# who may register or leave.
+SEARCH_PAGE = Validator(
+    _EVERY_DIALOGUE.format(
+        more=""",
+    (SELECT count(*) FROM "user" WHERE deleted_at IS NULL)"""
+    )
 )
 
 
@@ -241,3 +248,9 @@ def front_page(*, user_id: int | None) -> tuple:
     """What the front page shows that can change: how many dialogues, their newest validator,
     and how many have passed their scheduled closing time."""
     return tuple(FRONT_PAGE.first(now=as_stored(utcnow())))
+
+
+def search_page(*, user_id: int | None) -> tuple:
+    """What the search page shows that can change, whatever the query (its address): every
+    dialogue's validator, as the front page reads it, and how many accounts there are."""
+    return tuple(SEARCH_PAGE.first(now=as_stored(utcnow())))

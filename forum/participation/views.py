@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     get_template_attribute,
     redirect,
     render_template,
@@ -15,9 +16,8 @@ from flask import (
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from forum.accounts.models import ChoiceKind, ProfileChoice
+from forum.accounts.models import ChoiceKind
 from forum.changes import Validator
 from forum.dialogues.views import get_dialogue_or_404
 from forum.extensions import db
@@ -56,10 +56,15 @@ def page_version(*, slug: str, user_id: int | None) -> tuple | None:
     row = PAGE.first(slug=slug)
     if row is None:
         return None
-    offered = db.session.execute(
-        select(ProfileChoice.id, ProfileChoice.kind, ProfileChoice.label, ProfileChoice.position)
-    ).all()
-    return (*row, tuple(sorted(map(tuple, offered))), _period())
+    return (*row, _offered(), _period())
+
+
+def _offered() -> tuple:
+    """The choices offered, as the page shows them; read once per request (the page's version
+    and its picture's key both need them)."""
+    if "offered_choices" not in g:
+        g.offered_choices = tuple((c.id, c.kind, c.label, c.position) for c in choices.offered())
+    return g.offered_choices
 
 
 @bp.get("/d/<slug>/participation")
@@ -70,8 +75,7 @@ def show(slug: str):
     dialogue = get_dialogue_or_404(slug)
     require("harvest", dialogue)
     zone = str(get_timezone())
-    offered = tuple((c.id, c.kind, c.label, c.position) for c in choices.offered())
-    key = (dialogue.id, dialogue.changed_at, str(get_locale()), zone, offered, _period())
+    key = (dialogue.id, dialogue.changed_at, str(get_locale()), zone, _offered(), _period())
     html = PICTURES.get(key, lambda: _picture_html(dialogue, zone))
     return render_template("participation/show.html", dialogue=dialogue, picture_html=html)
 

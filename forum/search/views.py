@@ -9,9 +9,8 @@ from flask_babel import to_utc
 from flask_login import current_user
 from sqlalchemy import select
 
+from forum import changes
 from forum.accounts.services import find_by_username
-from forum.changes import Validator, as_stored
-from forum.clock import utcnow
 from forum.dialogues.models import Dialogue
 from forum.extensions import db
 from forum.inputs import int_arg
@@ -82,23 +81,8 @@ def _filters(form: SearchForm, dialogues: dict, topic) -> tuple[services.Filters
     return (None if problems else services.Filters(**chosen)), problems
 
 
-# What search results can change with, read before they are looked for (forum.kept): every act
-# that changes what can be found moves its dialogue's changed_at, which the dialogues' list of
-# the filters shows too; an author filter names a person, who may register or leave.
-SEARCH_PAGE = Validator(
-    """SELECT count(*), max(changed_at),
-    sum(CASE WHEN state = 'open' AND closes_at <= :now THEN 1 ELSE 0 END),
-    (SELECT count(*) FROM "user" WHERE deleted_at IS NULL) FROM dialogue"""
-)
-
-
-def page_version(*, user_id: int | None) -> tuple:
-    """What the search page shows that can change, whatever the query (its address)."""
-    return tuple(SEARCH_PAGE.first(now=as_stored(utcnow())))
-
-
 @bp.get("/search")
-@conditional(page_version, keep=False)
+@conditional(changes.search_page, keep=False)
 def index():
     """Search posts, summaries and topics: a page of 20 results, the words found marked."""
     form = SearchForm(formdata=request.args)
